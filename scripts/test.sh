@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one command that sets up and runs every test: `npm test`.
+# Installs what is missing (npm packages from the lockfile), type-checks, builds,
+# then runs the unit tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t0=$SECONDS
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[test] npm ci"
+  npm ci --no-audit --no-fund
+fi
+echo "[test] typecheck"
+npx tsc -p . --noEmit
+npx tsc -p webview-ui --noEmit
+echo "[test] build"
+node scripts/build.mjs
+echo "[test] unit tests"
+node test/runUnit.mjs
+echo "[test] all done in $((SECONDS - t0)) s"
