@@ -1,0 +1,582 @@
+// Applies AgentEvents to the model tables, inside the caller's transaction
+// (one per batch, see ./ingest.ts).
+//
+// Merge rules are order-free, so any arrival order gives the same model:
+// - each column has one source event type that sets it, or a precedence
+//   (the api_request event beats the llm_request span for tokens and model);
+// - values several sources agree on are merged with MIN (deterministic if they
+//   ever disagree); first/last times with MIN/MAX;
+// - facts that arrive without a prompt id (spans) carry the span they happened
+//   in and are attributed by `resolvePrompts()` once a log record names it.
+
+import type { AgentEvent, FileRef } from '../model/events';
+import { matchWorkspace } from '../model/workspacePath';
+import type { SqlDatabase, SqlStatement, SqlValue } from './sqlJs';
+
+const SEP = '\u001f';
+
+const prepared = new WeakMap<SqlDatabase, Map<string, SqlStatement>>();
+
+/** sql.js throws this string for a freed statement (export() before sql.js 1.17 freed them all). */
+function isClosedStatement(err: unknown): boolean {
+  return String(err).includes('Statement closed');
+}
+
+/**
+ * Runs a statement prepared once per database and reused across batches:
+ * preparing the upserts costs more than running them for a small batch.
+ * A statement freed behind our back (an export() that reopened the
+ * connection) is prepared again.
+ */
+export function runPrepared(db: SqlDatabase, sql: string, params: SqlValue[]): void {
+  withPrepared(db, sql, (stmt) => stmt.run(params));
+}
+
+/** The first row of a cached query, or null. */
+export function firstRowPrepared(db: SqlDatabase, sql: string, params: SqlValue[]): SqlValue[] | null {
+  return withPrepared(db, sql, (stmt) => {
+    try {
+      stmt.bind(params);
+      return stmt.step() ? stmt.get() : null;
+    } finally {
+      stmt.reset();
+    }
+  });
+}
+
+function withPrepared<T>(db: SqlDatabase, sql: string, use: (stmt: SqlStatement) => T): T {
+  let cache = prepared.get(db);
+  if (!cache) {
+    cache = new Map();
+    prepared.set(db, cache);
+  }
+  const stmt = cache.get(sql);
+  if (stmt) {
+    try {
+      return use(stmt);
+    } catch (err) {
+      if (!isClosedStatement(err)) throw err;
+    }
+  }
+  const fresh = db.prepare(sql);
+  cache.set(sql, fresh);
+  return use(fresh);
+}
+
+/** sql.js encodes bound JS strings character by character in JS; bytes are copied in one go. */
+const encoder = new TextEncoder();
+
+/** Sequence placeholder for facts that have none (spans): they sort after same-millisecond events. */
+const NO_SEQ = Number.MAX_SAFE_INTEGER;
+
+/** MIN of two values where either may be NULL: deterministic whichever arrives first. */
+const least = (col: string, table: string): string => `COALESCE(MIN(${table}.${col}, excluded.${col}), ${table}.${col}, excluded.${col})`;
+const greatest = (col: string, table: string): string => `COALESCE(MAX(${table}.${col}, excluded.${col}), ${table}.${col}, excluded.${col})`;
+
+/** (ms, seq) pairs compare lexicographically; the earlier pair wins. */
+function earliest(table: string, ms: string, seq: string): string {
+  const earlier = `(${table}.${ms} IS NULL OR excluded.${ms} < ${table}.${ms} OR (excluded.${ms} = ${table}.${ms} AND excluded.${seq} < ${table}.${seq}))`;
+  return `${ms} = CASE WHEN ${earlier} THEN excluded.${ms} ELSE ${table}.${ms} END, ${seq} = CASE WHEN ${earlier} THEN excluded.${seq} ELSE ${table}.${seq} END`;
+}
+
+const TC = 'tool_calls';
+const TC_COMMON = [
+  `session_id = ${least('session_id', TC)}`,
+  `prompt_id = ${least('prompt_id', TC)}`,
+  `call_id = ${least('call_id', TC)}`,
+  `tool = ${least('tool', TC)}`,
+  `trace_id = ${least('trace_id', TC)}`,
+  earliest(TC, 'order_ms', 'order_seq'),
+].join(', ');
+
+const MR = 'model_requests';
+const MR_COMMON = [
+  `session_id = ${least('session_id', MR)}`,
+  `prompt_id = ${least('prompt_id', MR)}`,
+  `request_id = ${least('request_id', MR)}`,
+  `trace_id = ${least('trace_id', MR)}`,
+  `context_span_id = ${least('context_span_id', MR)}`,
+].join(', ');
+
+/**
+ * A prepared INSERT … ON CONFLICT. Columns are listed as `name` (bound as is),
+ * `name:t` (text, bound as UTF-8 bytes and cast back: see utf8() for why) or
+ * `name=1` (a literal).
+ */
+interface StatementDef {
+  readonly sql: string;
+  /** Per bound parameter: true when it is text bound as bytes. */
+  readonly text: readonly boolean[];
+}
+
+function upsert(table: string, columns: string, conflict: string): StatementDef {
+  const cols = columns.trim().split(/\s+/);
+  const names: string[] = [];
+  const values: string[] = [];
+  const text: boolean[] = [];
+  for (const col of cols) {
+    const literal = /^(\w+)=(\w+)$/.exec(col);
+    if (literal) {
+      names.push(literal[1]);
+      values.push(literal[2]);
+      continue;
+    }
+    const isText = col.endsWith(':t');
+    names.push(isText ? col.slice(0, -2) : col);
+    values.push(isText ? 'CAST(? AS TEXT)' : '?');
+    text.push(isText);
+  }
+  return { sql: `INSERT INTO ${table} (${names.join(', ')}) VALUES (${values.join(', ')}) ${conflict}`, text };
+}
+
+const CALL = 'key:t session_id:t prompt_id:t agent:t call_id:t tool:t order_ms order_seq trace_id:t';
+const REQUEST = 'key:t session_id:t prompt_id:t agent:t request_id:t trace_id:t context_span_id:t';
+
+const SQL = {
+  toolDecision: upsert(
+    'tool_calls',
+    `${CALL} decision:t raw_decision:t decision_source:t decision_ms decision_span_id:t decision_input:t`,
+    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
+      decision = excluded.decision, raw_decision = excluded.raw_decision, decision_source = excluded.decision_source,
+      decision_ms = excluded.decision_ms, decision_span_id = excluded.decision_span_id, decision_input = excluded.decision_input`,
+  ),
+  toolResult: upsert(
+    'tool_calls',
+    `${CALL} has_result=1 success duration_ms error_type:t error:t result_ms input_summary:t result_decision:t result_decision_source:t context_span_id:t`,
+    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
+      has_result = 1, success = excluded.success, duration_ms = excluded.duration_ms, error_type = excluded.error_type,
+      error = excluded.error, result_ms = excluded.result_ms, input_summary = excluded.input_summary,
+      result_decision = excluded.result_decision, result_decision_source = excluded.result_decision_source,
+      context_span_id = ${least('context_span_id', TC)}`,
+  ),
+  toolSpan: upsert(
+    'tool_calls',
+    `${CALL} span_id:t span_start_ms span_duration_ms full_command:t agent_id:t subagent_type:t context_span_id:t`,
+    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
+      span_id = excluded.span_id, span_start_ms = excluded.span_start_ms, span_duration_ms = excluded.span_duration_ms,
+      full_command = excluded.full_command, agent_id = excluded.agent_id, subagent_type = excluded.subagent_type,
+      context_span_id = ${least('context_span_id', TC)}`,
+  ),
+  toolExecution: upsert(
+    'tool_calls',
+    `${CALL} exec_success exec_duration_ms exec_error:t exec_span_id:t`,
+    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
+      exec_success = excluded.exec_success, exec_duration_ms = excluded.exec_duration_ms,
+      exec_error = excluded.exec_error, exec_span_id = excluded.exec_span_id`,
+  ),
+  toolWait: upsert(
+    'tool_waits',
+    'span_id:t session_id:t tool_span_id:t decision:t raw_decision:t source:t wait_ms time_ms',
+    `ON CONFLICT(span_id) DO UPDATE SET session_id = excluded.session_id, tool_span_id = excluded.tool_span_id,
+      decision = excluded.decision, raw_decision = excluded.raw_decision, source = excluded.source,
+      wait_ms = excluded.wait_ms, time_ms = excluded.time_ms`,
+  ),
+  fileTouch: upsert(
+    'file_touches',
+    'key:t call_key:t session_id:t path:t relative_path:t workspace_root:t access:t time_ms',
+    `ON CONFLICT(key) DO UPDATE SET time_ms = ${least('time_ms', 'file_touches')},
+      session_id = ${least('session_id', 'file_touches')}`,
+  ),
+  modelRequest: upsert(
+    'model_requests',
+    `${REQUEST} model:t model_group:t time_ms seq duration_ms input_tokens output_tokens cache_read_tokens cache_write_tokens
+      cost_micros query_source:t agent_name:t has_event=1`,
+    `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON},
+      model = excluded.model, model_group = excluded.model_group, time_ms = excluded.time_ms, seq = excluded.seq,
+      duration_ms = excluded.duration_ms, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+      cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
+      cost_micros = excluded.cost_micros, query_source = excluded.query_source, agent_name = excluded.agent_name, has_event = 1`,
+  ),
+  // The api_request event is authoritative for model, time and duration; an error only fills them in when it is alone.
+  apiError: upsert(
+    'model_requests',
+    `${REQUEST} model:t model_group:t time_ms seq duration_ms api_error=1 error:t status_code error_attempts`,
+    `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON},
+      model = CASE WHEN ${MR}.has_event = 1 THEN ${MR}.model ELSE ${least('model', MR)} END,
+      model_group = CASE WHEN ${MR}.has_event = 1 THEN ${MR}.model_group ELSE ${least('model_group', MR)} END,
+      duration_ms = CASE WHEN ${MR}.has_event = 1 THEN ${MR}.duration_ms ELSE ${greatest('duration_ms', MR)} END,
+      time_ms = CASE WHEN ${MR}.has_event = 1 THEN ${MR}.time_ms ELSE ${least('time_ms', MR)} END,
+      seq = CASE WHEN ${MR}.has_event = 1 THEN ${MR}.seq ELSE ${least('seq', MR)} END,
+      api_error = 1, error = ${least('error', MR)}, status_code = ${least('status_code', MR)},
+      error_attempts = ${greatest('error_attempts', MR)}`,
+  ),
+  modelSpan: upsert(
+    'model_requests',
+    `${REQUEST} span_model:t span_start_ms span_duration_ms span_input_tokens span_output_tokens span_cache_read_tokens
+      span_cache_write_tokens span_attempts span_success span_error:t span_status_code agent_id:t`,
+    `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON},
+      span_model = excluded.span_model, span_start_ms = excluded.span_start_ms, span_duration_ms = excluded.span_duration_ms,
+      span_input_tokens = excluded.span_input_tokens, span_output_tokens = excluded.span_output_tokens,
+      span_cache_read_tokens = excluded.span_cache_read_tokens, span_cache_write_tokens = excluded.span_cache_write_tokens,
+      span_attempts = ${greatest('span_attempts', MR)}, span_success = excluded.span_success,
+      span_error = excluded.span_error, span_status_code = excluded.span_status_code, agent_id = ${least('agent_id', MR)}`,
+  ),
+  modelResponse: upsert(
+    'model_requests',
+    `${REQUEST} response_text:t response_length response_redacted`,
+    `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON},
+      response_text = excluded.response_text, response_length = excluded.response_length, response_redacted = excluded.response_redacted`,
+  ),
+  promptStarted: upsert(
+    'prompts',
+    'id:t session_id:t agent:t text:t redacted length command_name:t command_source:t prompt_ms prompt_seq first_ms last_ms',
+    `ON CONFLICT(id) DO UPDATE SET session_id = ${least('session_id', 'prompts')},
+      text = excluded.text, redacted = excluded.redacted, length = excluded.length, command_name = excluded.command_name,
+      command_source = excluded.command_source, prompt_ms = excluded.prompt_ms, prompt_seq = excluded.prompt_seq,
+      first_ms = ${least('first_ms', 'prompts')}, last_ms = ${greatest('last_ms', 'prompts')}`,
+  ),
+  promptBounds: upsert(
+    'prompts',
+    'id:t session_id:t agent:t first_ms last_ms',
+    `ON CONFLICT(id) DO UPDATE SET session_id = ${least('session_id', 'prompts')},
+      first_ms = ${least('first_ms', 'prompts')}, last_ms = ${greatest('last_ms', 'prompts')}`,
+  ),
+  session: upsert(
+    'sessions',
+    'id:t agent:t user_id:t user_email:t account_id:t organization_id:t service_name:t service_version:t terminal_type:t workspace:t first_ms last_ms',
+    `ON CONFLICT(id) DO UPDATE SET agent = ${least('agent', 'sessions')}, user_id = ${least('user_id', 'sessions')},
+      user_email = ${least('user_email', 'sessions')}, account_id = ${least('account_id', 'sessions')},
+      organization_id = ${least('organization_id', 'sessions')}, service_name = ${least('service_name', 'sessions')},
+      service_version = ${greatest('service_version', 'sessions')}, terminal_type = ${least('terminal_type', 'sessions')},
+      workspace = ${least('workspace', 'sessions')}, first_ms = ${least('first_ms', 'sessions')}, last_ms = ${greatest('last_ms', 'sessions')}`,
+  ),
+  spanContext: upsert(
+    'span_context',
+    'span_id:t session_id:t prompt_id:t call_key:t interaction_start_ms interaction_end_ms',
+    `ON CONFLICT(span_id) DO UPDATE SET session_id = ${least('session_id', 'span_context')},
+      prompt_id = ${least('prompt_id', 'span_context')}, call_key = ${least('call_key', 'span_context')},
+      interaction_start_ms = ${least('interaction_start_ms', 'span_context')},
+      interaction_end_ms = ${greatest('interaction_end_ms', 'span_context')}`,
+  ),
+  step: upsert(
+    'steps',
+    'key:t session_id:t prompt_id:t agent:t kind:t name:t time_ms seq duration_ms success detail:t trace_id:t context_span_id:t',
+    'ON CONFLICT(key) DO NOTHING',
+  ),
+  metric: upsert(
+    'metric_points',
+    'key:t session_id:t agent:t name:t metric:t series:t model:t model_group:t query_source:t temporality:t start_ms time_ms value labels:t',
+    'ON CONFLICT(key) DO NOTHING',
+  ),
+} as const;
+
+type StatementName = keyof typeof SQL;
+
+/** Prompt attribution for facts that arrived without one: through the span they ran in, or the call that started their subagent. */
+function resolveSql(table: string): string {
+  const source = `(SELECT COALESCE(sc.prompt_id, parent.prompt_id) FROM span_context sc
+      LEFT JOIN tool_calls parent ON parent.key = sc.call_key WHERE sc.span_id = ${table}.context_span_id)`;
+  return `UPDATE ${table} SET prompt_id = ${source} WHERE prompt_id IS NULL AND context_span_id IS NOT NULL AND ${source} IS NOT NULL`;
+}
+
+const RESOLVE = [resolveSql('tool_calls'), resolveSql('model_requests'), resolveSql('steps')];
+
+function b(v: boolean | null): number | null {
+  return v === null ? null : v ? 1 : 0;
+}
+
+function json(v: unknown): string | null {
+  return v === null || v === undefined ? null : JSON.stringify(v);
+}
+
+interface SessionAggregate {
+  agent: string;
+  userId: string | null;
+  userEmail: string | null;
+  accountId: string | null;
+  organizationId: string | null;
+  serviceName: string | null;
+  serviceVersion: string | null;
+  terminalType: string | null;
+  workspace: string | null;
+  first: number;
+  last: number;
+}
+
+interface PromptAggregate {
+  sessionId: string | null;
+  agent: string;
+  first: number;
+  last: number;
+}
+
+const minStr = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a < b ? a : b);
+const maxStr = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
+
+export interface ModelWriteOptions {
+  /** Folders files are made relative to (the editor's workspace folders). */
+  readonly workspaceRoots?: readonly string[];
+}
+
+export class ModelWriteRepository {
+  private readonly encoded = new Map<string, Uint8Array>();
+  private readonly sessions = new Map<string, SessionAggregate>();
+  private readonly prompts = new Map<string, PromptAggregate>();
+  /** span id → prompt id pairs already written in this batch (most records of a prompt share one span). */
+  private readonly spanPrompts = new Map<string, string>();
+  private readonly roots: readonly string[];
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: ModelWriteOptions = {},
+  ) {
+    this.roots = options.workspaceRoots ?? [];
+  }
+
+  private run(name: StatementName, params: SqlValue[]): void {
+    const def: StatementDef = SQL[name];
+    if (params.length !== def.text.length) throw new Error(`${name}: ${params.length} values for ${def.text.length} parameters`);
+    for (let i = 0; i < params.length; i++) {
+      const v = params[i];
+      if (typeof v === 'string' && def.text[i]) params[i] = this.bytes(v);
+    }
+    runPrepared(this.db, def.sql, params);
+  }
+
+  /** UTF-8 of a text value; ids repeat across a batch, so short ones are encoded once. */
+  private bytes(text: string): Uint8Array {
+    if (text.length > 256) return encoder.encode(text);
+    let b = this.encoded.get(text);
+    if (!b) {
+      b = encoder.encode(text);
+      this.encoded.set(text, b);
+    }
+    return b;
+  }
+
+  apply(event: AgentEvent): void {
+    this.noteBounds(event);
+    switch (event.type) {
+      case 'session.seen':
+        return this.sessionSeen(event);
+      case 'prompt.started':
+        this.run('promptStarted', [
+          event.promptId, event.sessionId, event.agent, event.text, b(event.redacted), event.length,
+          event.commandName, event.commandSource, event.timeMs, event.sequence, event.timeMs, event.timeMs,
+        ]);
+        return;
+      case 'prompt.span':
+        this.run('spanContext', [event.spanId, event.sessionId, event.promptId, null, event.startMs, event.startMs + (event.durationMs ?? 0)]);
+        return;
+      case 'model.request':
+        this.run('modelRequest', [
+          this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
+          event.traceId, event.contextSpanId, event.model, event.modelGroup, event.timeMs, event.sequence ?? NO_SEQ,
+          event.durationMs, event.tokens.input, event.tokens.output, event.tokens.cacheRead, event.tokens.cacheWrite,
+          event.costMicros, event.querySource, event.agentName,
+        ]);
+        return;
+      case 'api.error':
+        this.run('apiError', [
+          this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
+          event.traceId, event.contextSpanId, event.model, event.modelGroup, event.timeMs, event.sequence ?? NO_SEQ,
+          event.durationMs, event.error, event.statusCode, event.attempts,
+        ]);
+        return;
+      case 'model.request.span': {
+        const t = event.tokens;
+        this.run('modelSpan', [
+          this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
+          event.traceId, event.contextSpanId, event.model, event.startMs, event.durationMs,
+          t?.input ?? null, t?.output ?? null, t?.cacheRead ?? null, t?.cacheWrite ?? null,
+          event.attempts, b(event.success), event.error, event.statusCode, event.agentId,
+        ]);
+        return;
+      }
+      case 'model.response':
+        this.run('modelResponse', [
+          this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
+          event.traceId, event.contextSpanId, event.text, event.length, b(event.redacted),
+        ]);
+        return;
+      case 'tool.decision': {
+        const key = this.callKey(event.sessionId, event.callId, null, event.key);
+        this.run('toolDecision', [
+          key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
+          event.traceId, event.decision, event.rawDecision, event.source, event.timeMs, event.contextSpanId, json(event.input),
+        ]);
+        return;
+      }
+      case 'tool.result': {
+        const key = this.callKey(event.sessionId, event.callId, null, event.key);
+        this.run('toolResult', [
+          key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
+          event.traceId, b(event.success), event.durationMs, event.errorType, event.error, event.timeMs, json(event.input),
+          event.decision, event.decisionSource, event.contextSpanId,
+        ]);
+        this.touches(key, event.sessionId, event.files, event.timeMs);
+        return;
+      }
+      case 'tool.span': {
+        const key = this.callKey(event.sessionId, event.callId, event.spanId, event.key);
+        this.run('toolSpan', [
+          key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.startMs, NO_SEQ, event.traceId,
+          event.spanId, event.startMs, event.durationMs, event.fullCommand, event.agentId, event.subagentType, event.contextSpanId,
+        ]);
+        this.touches(key, event.sessionId, event.files, event.startMs);
+        return;
+      }
+      case 'tool.execution': {
+        const key = this.callKey(event.sessionId, event.callId, event.toolSpanId, event.key);
+        // A subagent's records name this span: it is how they find the call that started them.
+        this.run('toolExecution', [
+          key, event.sessionId, event.promptId, event.agent, event.callId, null, event.startMs, NO_SEQ, event.traceId,
+          b(event.success), event.durationMs, event.error, event.spanId,
+        ]);
+        this.run('spanContext', [event.spanId, event.sessionId, null, key, null, null]);
+        return;
+      }
+      case 'tool.wait':
+        this.run('toolWait', [
+          event.spanId, event.sessionId, event.toolSpanId, event.decision, event.rawDecision, event.source, event.waitMs, event.timeMs,
+        ]);
+        return;
+      case 'compaction':
+        return this.step(event, 'compaction', 'compaction', event.durationMs, event.success, {
+          trigger: event.trigger, preTokens: event.preTokens, postTokens: event.postTokens, error: event.error,
+        });
+      case 'hook':
+        return this.step(event, 'hook', `hook_${event.phase}`, event.durationMs, null, {
+          hookEvent: event.hookEvent, hookName: event.hookName, numHooks: event.numHooks,
+          numSuccess: event.numSuccess, numBlocking: event.numBlocking,
+        });
+      case 'subagent.completed':
+        return this.step(event, 'subagent', 'subagent_completed', event.durationMs, null, {
+          agentType: event.agentType, totalTokens: event.totalTokens, totalToolUses: event.totalToolUses, model: event.model,
+        });
+      case 'generic':
+        return this.step(event, 'event', event.name, null, null, { recognized: event.recognized, attributes: event.attributes });
+      case 'metric':
+        this.run('metric', [
+          event.key, event.sessionId, event.agent, event.name, event.metric, event.series, event.model, event.modelGroup,
+          event.querySource, event.temporality, event.startMs, event.timeMs, event.value, json(event.labels),
+        ]);
+        return;
+    }
+  }
+
+  /** Writes what was aggregated over the batch and attributes span-only facts to prompts. */
+  flush(): void {
+    for (const [id, s] of this.sessions) {
+      const seen = s.first <= s.last;
+      this.run('session', [
+        id, s.agent, s.userId, s.userEmail, s.accountId, s.organizationId, s.serviceName, s.serviceVersion,
+        s.terminalType, s.workspace, seen ? s.first : null, seen ? s.last : null,
+      ]);
+    }
+    for (const [id, p] of this.prompts) this.run('promptBounds', [id, p.sessionId, p.agent, p.first, p.last]);
+    for (const [spanId, promptId] of this.spanPrompts) this.run('spanContext', [spanId, null, promptId, null, null, null]);
+    this.sessions.clear();
+    this.prompts.clear();
+    this.spanPrompts.clear();
+    this.resolvePrompts();
+  }
+
+  /** A subagent's call is attributed through its parent call, so repeat while a pass still finds something. */
+  private resolvePrompts(): void {
+    for (let pass = 0; pass < 4; pass++) {
+      let changed = 0;
+      for (const sql of RESOLVE) {
+        runPrepared(this.db, sql, []);
+        changed += this.db.getRowsModified();
+      }
+      if (changed === 0) return;
+    }
+  }
+
+  close(): void {
+    this.encoded.clear();
+  }
+
+  private requestKey(sessionId: string | null, requestId: string | null, eventKey: string): string {
+    return requestId === null ? eventKey : `${sessionId ?? ''}${SEP}req${SEP}${requestId}`;
+  }
+
+  /** A call is its call id; spans without one are keyed by the tool span so their parts still meet. */
+  private callKey(sessionId: string | null, callId: string | null, toolSpanId: string | null, eventKey: string): string {
+    if (callId !== null) return `${sessionId ?? ''}${SEP}call${SEP}${callId}`;
+    if (toolSpanId !== null) return `${sessionId ?? ''}${SEP}span${SEP}${toolSpanId}`;
+    return eventKey;
+  }
+
+  private touches(callKey: string, sessionId: string | null, files: readonly FileRef[], timeMs: number): void {
+    for (const f of files) {
+      const match = matchWorkspace(f.path, this.roots);
+      this.run('fileTouch', [
+        `${callKey}${SEP}${f.access}${SEP}${f.path}`, callKey, sessionId, f.path, match?.relativePath ?? null,
+        match?.root ?? null, f.access, timeMs,
+      ]);
+      if (match && sessionId !== null) {
+        const s = this.sessionAggregate(sessionId, null);
+        if (s) s.workspace = minStr(s.workspace, match.root);
+      }
+    }
+  }
+
+  private step(
+    event: AgentEvent,
+    kind: 'compaction' | 'hook' | 'subagent' | 'event',
+    name: string,
+    durationMs: number | null,
+    success: boolean | null,
+    detail: Record<string, unknown>,
+  ): void {
+    this.run('step', [
+      event.key, event.sessionId, event.promptId, event.agent, kind, name, event.timeMs, event.sequence ?? NO_SEQ,
+      durationMs, b(success), JSON.stringify(detail), event.traceId, event.contextSpanId,
+    ]);
+  }
+
+  private sessionAggregate(sessionId: string, agent: string | null): SessionAggregate | null {
+    let s = this.sessions.get(sessionId);
+    if (!s) {
+      if (agent === null) return null;
+      s = {
+        agent, userId: null, userEmail: null, accountId: null, organizationId: null, serviceName: null,
+        serviceVersion: null, terminalType: null, workspace: null, first: Number.MAX_SAFE_INTEGER, last: 0,
+      };
+      this.sessions.set(sessionId, s);
+    }
+    return s;
+  }
+
+  private sessionSeen(e: Extract<AgentEvent, { type: 'session.seen' }>): void {
+    if (e.sessionId === null) return;
+    const s = this.sessionAggregate(e.sessionId, e.agent);
+    if (!s) return;
+    s.userId = minStr(s.userId, e.userId);
+    s.userEmail = minStr(s.userEmail, e.userEmail);
+    s.accountId = minStr(s.accountId, e.accountId);
+    s.organizationId = minStr(s.organizationId, e.organizationId);
+    s.serviceName = minStr(s.serviceName, e.serviceName);
+    s.serviceVersion = maxStr(s.serviceVersion, e.serviceVersion);
+    s.terminalType = minStr(s.terminalType, e.terminalType);
+    if (e.workspacePaths.length > 0) s.workspace = minStr(s.workspace, e.workspacePaths[0]);
+  }
+
+  /** First/last times of sessions and prompts, and which prompt a log record's span belongs to. */
+  private noteBounds(e: AgentEvent): void {
+    const t = e.timeMs;
+    if (e.sessionId !== null && t > 0) {
+      const s = this.sessionAggregate(e.sessionId, e.agent);
+      if (s) {
+        if (t < s.first) s.first = t;
+        if (t > s.last) s.last = t;
+      }
+    }
+    if (e.promptId === null || e.type === 'session.seen') return;
+    let p = this.prompts.get(e.promptId);
+    if (!p) {
+      p = { sessionId: e.sessionId, agent: e.agent, first: t, last: t };
+      this.prompts.set(e.promptId, p);
+    } else {
+      if (t < p.first) p.first = t;
+      if (t > p.last) p.last = t;
+      p.sessionId = minStr(p.sessionId, e.sessionId);
+    }
+    if (e.contextSpanId !== null && e.type !== 'metric') {
+      const known = this.spanPrompts.get(e.contextSpanId);
+      this.spanPrompts.set(e.contextSpanId, known === undefined ? e.promptId : (minStr(known, e.promptId) ?? e.promptId));
+    }
+  }
+}
