@@ -21,9 +21,12 @@ function locateWasm(explicit?: string): string {
     process.env.AGENT_TRAIL_SQL_WASM,
     path.join(__dirname, 'sql-wasm.wasm'),
     path.join(__dirname, '..', 'dist', 'sql-wasm.wasm'),
+    // Unbundled (tests under tsx): src/core/store → the package in node_modules.
+    path.join(__dirname, '..', '..', '..', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'),
   ];
-  for (const c of candidates) if (c && fs.existsSync(c)) return c;
-  return require.resolve('sql.js/dist/sql-wasm.wasm');
+  const found = candidates.find((c): c is string => c !== undefined && fs.existsSync(c));
+  if (!found) throw new Error(`sql-wasm.wasm not found (looked in ${candidates.filter(Boolean).join(', ')})`);
+  return found;
 }
 
 export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {

@@ -1,0 +1,220 @@
+// The store as the rest of the product sees it: a durable TelemetrySink for the
+// listener (journal + fsync before the 200), the model kept current from the
+// journal in seq order, and read-only queries. The sql.js handle never leaves.
+//
+// Order of events for one request: decode (listener) → journal append →
+// group fsync → onDidCommit → ingest into sql.js inside one transaction with the
+// applied journal seq → the append resolves → 200. So an acknowledged batch is
+// on disk, and a query issued after the 200 sees it.
+
+import { decodeJson } from '../otlp/decodeJson';
+import { decodeProtobuf } from '../otlp/decodeProtobuf';
+import { Emitter, type Event } from '../otlp/emitter';
+import type { ReceivedRequest, SinkVerdict, TelemetrySink } from '../otlp/sink';
+import { STORED } from '../otlp/sink';
+import type { DecodedBatch, Signal } from '../otlp/types';
+import { SIGNALS } from '../otlp/types';
+import { DatabaseFile, type RecoveredFile } from './databaseFile';
+import { errorMessage, type StoreLogger } from './fsUtil';
+import { ingestBatch, rebuildModel, type IngestResult } from './ingest';
+import { Journal, JournalUnavailableError, type JournalEntry, type TailRecovery } from './journal';
+import { ModelRepository } from './modelRepository';
+import { DEFAULT_RETENTION, storePaths, type RetentionPolicy } from './retention';
+import { MIGRATIONS } from './schema';
+
+export const OTLP_ENTRY_KIND = 'otlp';
+
+export interface TrailStoreOptions {
+  readonly dataDir: string;
+  readonly wasmPath?: string;
+  readonly workspaceRoots?: readonly string[];
+  readonly retention?: RetentionPolicy;
+  /** Refuse new requests (503 + Retry-After) while this many journal bytes wait for their fsync. */
+  readonly maxPendingJournalBytes?: number;
+  readonly snapshotDelayMs?: number;
+  readonly onLog?: StoreLogger;
+}
+
+export interface OpenReport {
+  /** A database file that did not load and was moved aside (the model was rebuilt from the journal). */
+  readonly recoveredDatabase: RecoveredFile | null;
+  /** What opening the journal cut from a torn last write. */
+  readonly recoveredJournalTail: TailRecovery | null;
+  /** Journal entries replayed into the model on open. */
+  readonly replayedEntries: number;
+}
+
+export interface IngestNotice {
+  readonly journalSeq: number;
+  readonly signal: Signal;
+  readonly result: IngestResult;
+}
+
+function isSignal(v: unknown): v is Signal {
+  return typeof v === 'string' && (SIGNALS as readonly string[]).includes(v);
+}
+
+/** Decodes a journalled request body again (replay, rebuild). */
+export function decodeEntry(entry: Pick<JournalEntry, 'meta' | 'payload'>): DecodedBatch {
+  const { signal, encoding } = entry.meta;
+  if (!isSignal(signal)) throw new Error(`journal entry has no valid signal (${String(signal)})`);
+  return encoding === 'protobuf' ? decodeProtobuf(signal, entry.payload) : decodeJson(signal, entry.payload);
+}
+
+export class TrailStore implements TelemetrySink {
+  readonly #file: DatabaseFile;
+  readonly #journal: Journal;
+  readonly #repo: ModelRepository;
+  readonly #log: StoreLogger;
+  readonly #options: TrailStoreOptions;
+  /** Batches already decoded by the listener, so the commit path does not decode again. */
+  readonly #decoded = new WeakMap<Uint8Array, DecodedBatch>();
+  readonly #onDidIngest = new Emitter<IngestNotice>();
+  #version = 0;
+  #closed = false;
+
+  /** Fires after each journal entry is in the model (synchronously, on the commit path). */
+  readonly onDidIngest: Event<IngestNotice> = this.#onDidIngest.event;
+
+  private constructor(file: DatabaseFile, journal: Journal, options: TrailStoreOptions) {
+    this.#file = file;
+    this.#journal = journal;
+    this.#options = options;
+    this.#log = options.onLog ?? (() => undefined);
+    this.#repo = new ModelRepository(file.db);
+  }
+
+  static async open(options: TrailStoreOptions): Promise<{ store: TrailStore; report: OpenReport }> {
+    const paths = storePaths(options.dataDir);
+    const log = options.onLog ?? (() => undefined);
+    const { file, recovered } = await DatabaseFile.open({
+      path: paths.database,
+      migrations: MIGRATIONS,
+      wasmPath: options.wasmPath,
+      snapshotDelayMs: options.snapshotDelayMs,
+      onLog: log,
+    });
+    let journal: Journal;
+    try {
+      journal = await Journal.open(paths.journalDir, { seqFloor: file.appliedJournalSeq(), onLog: log });
+    } catch (err) {
+      await file.close().catch(() => undefined);
+      throw err;
+    }
+    const store = new TrailStore(file, journal, options);
+    const replay = await journal.replay(file.appliedJournalSeq(), (entry) => store.#apply([entry]));
+    if (replay.entries > 0) file.scheduleSnapshot();
+    journal.onDidCommit((entries) => store.#apply(entries));
+    file.onDidSnapshot((info) => {
+      void store.#prune(info.durableJournalSeq);
+    });
+    if (recovered) log('warn', `database file did not load (${recovered.reason}); moved to ${recovered.movedTo} and rebuilt from the journal`);
+    return {
+      store,
+      report: { recoveredDatabase: recovered, recoveredJournalTail: journal.recoveredTail, replayedEntries: replay.entries },
+    };
+  }
+
+  /** Read-only queries over the model. */
+  get queries(): ModelRepository {
+    return this.#repo;
+  }
+
+  /** Increases with every ingested entry: readers compare it to know when to refresh. */
+  get dataVersion(): number {
+    return this.#version;
+  }
+
+  get lastJournalSeq(): number {
+    return this.#journal.lastSeq;
+  }
+
+  /** TelemetrySink: resolves 'stored' only once the body is fsynced and in the model. */
+  async accept(request: ReceivedRequest): Promise<SinkVerdict> {
+    const pendingLimit = this.#options.maxPendingJournalBytes ?? 256 * 1024 * 1024;
+    if (this.#journal.stats().pendingBytes > pendingLimit) {
+      return { kind: 'busy', retryAfterSeconds: 2, reason: 'the journal is behind' };
+    }
+    this.#decoded.set(request.body, request.batch);
+    try {
+      await this.#journal.append({
+        kind: OTLP_ENTRY_KIND,
+        receivedAtMs: request.receivedAtMs,
+        meta: { signal: request.signal, encoding: request.encoding, transport: request.transport },
+        payload: request.body,
+      });
+      return STORED;
+    } catch (err) {
+      if (err instanceof JournalUnavailableError) {
+        return { kind: 'busy', retryAfterSeconds: 5, reason: err.message };
+      }
+      throw err;
+    }
+  }
+
+  #apply(entries: readonly JournalEntry[]): void {
+    for (const entry of entries) {
+      const seq = entry.seq;
+      try {
+        const batch = this.#decoded.get(entry.payload) ?? decodeEntry(entry);
+        const result = this.#file.transaction(() => {
+          const r = ingestBatch(this.#file.db, batch, {
+            journalSeq: seq,
+            receivedAtMs: entry.receivedAtMs,
+            workspaceRoots: this.#options.workspaceRoots,
+          });
+          this.#file.setAppliedJournalSeq(seq);
+          return r;
+        });
+        this.#version++;
+        this.#onDidIngest.fire({ journalSeq: seq, signal: batch.signal, result });
+      } catch (err) {
+        // A body that cannot be ingested would fail again on every start: keep it in
+        // the journal (the audit trail), log it, and move on.
+        this.#log('error', `journal entry ${seq} could not be ingested: ${errorMessage(err)}`);
+        this.#file.transaction(() => this.#file.setAppliedJournalSeq(seq));
+      }
+    }
+    this.#file.scheduleSnapshot();
+  }
+
+  async #prune(durableSeq: number): Promise<void> {
+    const retention = this.#options.retention ?? DEFAULT_RETENTION;
+    try {
+      await this.#journal.prune({ keepAfterSeq: durableSeq, maxAgeMs: retention.maxAgeMs, maxBytes: retention.maxJournalBytes });
+    } catch (err) {
+      this.#log('warn', `journal prune failed: ${errorMessage(err)}`);
+    }
+  }
+
+  /** Re-derives the model from the raw records (after an adapter fix, say). */
+  rebuildModel(): void {
+    this.#file.transaction(() => rebuildModel(this.#file.db, { workspaceRoots: this.#options.workspaceRoots }));
+    this.#version++;
+    this.#file.scheduleSnapshot();
+  }
+
+  /** Removes every record, the model and the journal. Explicit user action only. */
+  async clear(): Promise<void> {
+    await this.#journal.clear();
+    await this.#file.clear();
+    this.#version++;
+  }
+
+  async snapshotNow(): Promise<void> {
+    await this.#file.snapshotNow();
+  }
+
+  stats(): { journal: ReturnType<Journal['stats']>; appliedSeq: number; durableSeq: number } {
+    return { journal: this.#journal.stats(), appliedSeq: this.#file.appliedJournalSeq(), durableSeq: this.#file.durableJournalSeq() };
+  }
+
+  /** Flushes: waits for pending appends, writes the final snapshot. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#journal.close();
+    await this.#file.close();
+    this.#onDidIngest.dispose();
+  }
+}
