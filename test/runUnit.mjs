@@ -1,6 +1,7 @@
 // Runs every test/unit/**/*.test.ts with Node's own test runner (TypeScript via tsx).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,8 +16,12 @@ const files = [];
   }
 })(path.join(root, 'test/unit'));
 files.sort();
+// Safety net: nothing under test may record into the user's real store.
+const sandbox = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trail-unit-'));
+process.env.AGENT_TRAIL_DATA_DIR ??= path.join(sandbox, 'store');
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   cwd: root,
   stdio: 'inherit',
 });
+fs.rmSync(sandbox, { recursive: true, force: true });
 process.exit(r.status ?? 1);

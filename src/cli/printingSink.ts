@@ -1,9 +1,10 @@
-// The sink of `agent-trail serve` until the store is wired in: it keeps nothing,
-// counts what arrived and prints one line per request.
+// The sink of `agent-trail serve`: hands each request to the store (when there
+// is one), then counts it and prints one line per request.
 import type { ReceivedRequest, SinkVerdict, TelemetrySink } from '../core/otlp/sink';
 import { STORED } from '../core/otlp/sink';
 import { formatNames, summarizeBatch } from '../core/otlp/summary';
 import type { Signal } from '../core/otlp/types';
+import { clean } from './table';
 
 export interface SinkCounts {
   requests: number;
@@ -20,8 +21,8 @@ export function formatRequestLine(r: ReceivedRequest): string {
   const s = summarizeBatch(r.batch);
   const records = `${s.records} ${s.records === 1 ? 'record ' : 'records'}`;
   const rejected = s.rejected > 0 ? ` (${s.rejected} rejected)` : '';
-  const services = s.services.length > 0 ? s.services.join(',') : '-';
-  return `${clock(r.receivedAtMs)} ${s.signal.padEnd(7)} ${r.encoding.padEnd(8)} ${records.padStart(12)}${rejected}  ${services}  ${formatNames(s.names)}`;
+  const services = s.services.length > 0 ? clean(s.services.join(','), 60) : '-';
+  return `${clock(r.receivedAtMs)} ${s.signal.padEnd(7)} ${r.encoding.padEnd(8)} ${records.padStart(12)}${rejected}  ${services}  ${clean(formatNames(s.names), 300)}`;
 }
 
 export function requestJson(r: ReceivedRequest): Record<string, unknown> {
@@ -45,9 +46,15 @@ export class PrintingSink implements TelemetrySink {
   constructor(
     private readonly print: (line: string) => void,
     private readonly json: boolean,
+    /** Where requests are kept; without one they are only counted and printed. */
+    private readonly inner?: TelemetrySink,
   ) {}
 
   async accept(r: ReceivedRequest): Promise<SinkVerdict> {
+    if (this.inner) {
+      const verdict = await this.inner.accept(r);
+      if (verdict.kind !== 'stored') return verdict;
+    }
     const s = summarizeBatch(r.batch);
     this.counts.requests++;
     this.counts.records[s.signal] += s.records;

@@ -1,6 +1,17 @@
 // Every `agent-trail` command, in help order. A new command is a module in this
 // folder plus one line here.
 import type { Command } from '../command';
+import { clearCommand } from './clearCommand';
+import { importCommand } from './importCommand';
+import { filesCommand, promptsCommand, sessionsCommand, stepsCommand } from './readCommands';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly Command[] = [serveCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  sessionsCommand,
+  promptsCommand,
+  stepsCommand,
+  filesCommand,
+  importCommand,
+  clearCommand,
+];

@@ -6,12 +6,15 @@ import { isLoopbackHost } from '../../core/otlp/requestGuard';
 import type { TelemetrySink } from '../../core/otlp/sink';
 import { formatOptions, parseCommandArgs, parsePort } from '../args';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo, type Command, type CommandContext } from '../command';
+import { FinishedPrompts, formatPromptLine, promptJson } from '../finishedPrompts';
 import { PrintingSink, type SinkCounts } from '../printingSink';
+import { dataDirOf, openOwnedStore, type OwnedStore } from '../storeAccess';
 
 const OPTIONS = {
   port: { type: 'string', valueName: 'N', description: `Loopback port (default ${DEFAULT_LISTENER_OPTIONS.port}; 0 = any free port)` },
   host: { type: 'string', valueName: 'ADDR', description: `Loopback address to bind (default ${DEFAULT_LISTENER_OPTIONS.host})` },
-  db: { type: 'string', valueName: 'PATH', description: 'Database file to record into' },
+  db: { type: 'string', valueName: 'DIR', description: 'Store directory (default: the per-user store shared with VS Code)' },
+  'no-store': { type: 'boolean', description: 'Keep nothing: only print what arrives' },
   token: { type: 'string', valueName: 'T', description: 'Require "Authorization: Bearer T" (or set AGENT_TRAIL_TOKEN)' },
   json: { type: 'boolean', description: 'Print one JSON object per line instead of text' },
 } as const;
@@ -19,8 +22,9 @@ const OPTIONS = {
 export interface ServeOptions {
   readonly port: number;
   readonly host: string;
-  /** Where the store will record; accepted now, used once the store is wired in. */
+  /** The store directory; undefined = the per-user default. */
   readonly db: string | undefined;
+  readonly store: boolean;
   readonly token: string;
   readonly json: boolean;
 }
@@ -34,6 +38,7 @@ export function parseServeArgs(args: readonly string[], env: CommandContext['env
     port: values.port === undefined ? DEFAULT_LISTENER_OPTIONS.port : parsePort(values.port),
     host,
     db: values.db,
+    store: !values['no-store'],
     token: values.token ?? env.AGENT_TRAIL_TOKEN ?? '',
     json: values.json,
   };
@@ -43,13 +48,31 @@ export function parseServeArgs(args: readonly string[], env: CommandContext['env
 export interface ServeSink {
   readonly sink: TelemetrySink;
   readonly counts: SinkCounts;
+  /** The store, when recording (not with --no-store). */
+  readonly owned: OwnedStore | null;
   close(): Promise<void>;
 }
 
-/** The store gets wired in here (options.db); for now requests are counted and printed. */
-export async function openServeSink(options: ServeOptions, io: CliIo): Promise<ServeSink> {
-  const printing = new PrintingSink(io.out, options.json);
-  return { sink: printing, counts: printing.counts, close: async () => undefined };
+/** Opens the store (taking the owner lock), wraps it to print one line per request and per finished prompt. */
+export async function openServeSink(options: ServeOptions, io: CliIo, env: CommandContext['env']): Promise<ServeSink> {
+  if (!options.store) {
+    const printing = new PrintingSink(io.out, options.json);
+    return { sink: printing, counts: printing.counts, owned: null, close: async () => undefined };
+  }
+  const owned = await openOwnedStore(dataDirOf(options.db, env), (level, message) => {
+    if (level !== 'info') io.err(`agent-trail: [store] ${message}`);
+  });
+  const printing = new PrintingSink(io.out, options.json, owned.store);
+  const prompts = new FinishedPrompts(owned.store, (p) => io.out(options.json ? JSON.stringify(promptJson(p)) : formatPromptLine(p)));
+  return {
+    sink: printing,
+    counts: printing.counts,
+    owned,
+    close: async () => {
+      prompts.flush();
+      await owned.close();
+    },
+  };
 }
 
 /** A request that was not stored: refused with a status, or abandoned by its client (status 0). */
@@ -59,13 +82,13 @@ function refusedLine(e: RequestEvent, json: boolean): string {
   return `${new Date().toTimeString().slice(0, 8)} ${type}${e.status ? ` ${e.status}` : ''} ${e.method} ${e.path}: ${e.message ?? ''}`;
 }
 
-function listeningLines(a: ListenerAddress, o: ServeOptions): string[] {
-  if (o.json) return [JSON.stringify({ type: 'listening', host: a.host, port: a.port, url: a.url, db: o.db ?? null, token: o.token !== '' })];
+function listeningLines(a: ListenerAddress, o: ServeOptions & { dataDir: string | null }): string[] {
+  if (o.json) return [JSON.stringify({ type: 'listening', host: a.host, port: a.port, url: a.url, db: o.dataDir, token: o.token !== '' })];
   return [
     `agent-trail: listening on ${a.url} (OTLP/HTTP, JSON and protobuf: /v1/logs /v1/metrics /v1/traces)`,
     `  point agents at it: OTEL_EXPORTER_OTLP_ENDPOINT=${a.url} OTEL_EXPORTER_OTLP_PROTOCOL=http/json`,
     ...(o.token ? ['  requests must carry "Authorization: Bearer <token>"'] : []),
-    ...(o.db ? [`  --db ${o.db}: accepted; this build does not write a store yet`] : []),
+    ...(o.store ? [`  recording into ${o.dataDir}`] : ['  --no-store: nothing is kept']),
     '  Ctrl+C to stop',
   ];
 }
@@ -100,7 +123,7 @@ export const serveCommand: Command = {
 
   async run(args: readonly string[], ctx: CommandContext): Promise<number> {
     const options = parseServeArgs(args, ctx.env);
-    const { sink, counts, close } = await openServeSink(options, ctx.io);
+    const { sink, counts, owned, close } = await openServeSink(options, ctx.io, ctx.env);
     let listener: OtlpHttpListener;
     try {
       listener = new OtlpHttpListener(sink, { host: options.host, port: options.port, bearerToken: options.token });
@@ -124,7 +147,8 @@ export const serveCommand: Command = {
       ctx.io.err(`agent-trail serve: ${err instanceof PortInUseError ? err.message : `cannot start: ${(err as Error).message}`}`);
       return EXIT_FAILURE;
     }
-    for (const line of listeningLines(address, options)) ctx.io.out(line);
+    await owned?.lock.setPort(address.port);
+    for (const line of listeningLines(address, { ...options, dataDir: owned?.dataDir ?? null })) ctx.io.out(line);
     await aborted(ctx.signal);
     await listener.stop();
     await close();

@@ -72,7 +72,20 @@ interface Served {
   exit(): Promise<number | null>;
 }
 
+const stores: string[] = [];
+after(() => {
+  for (const d of stores) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh store directory, so no test ever records into the user's real store. */
+function tempStore(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-trail-store-'));
+  stores.push(d);
+  return d;
+}
+
 function serve(command: string, args: string[], cwd: string): Served {
+  if (args[0] === 'serve' && !args.includes('--db')) args = [...args, '--db', tempStore()];
   const child = spawn(process.execPath, [...(command.endsWith('.ts') ? ['--import', 'tsx'] : []), command, ...args], { cwd, env: { ...process.env, AGENT_TRAIL_TOKEN: '' } });
   const lines: string[] = [];
   const stderr: string[] = [];
@@ -136,10 +149,11 @@ describe('agent-trail serve, as a process', () => {
   });
 
   test('--json prints one JSON object per line; SIGINT stops it too', async () => {
-    const s = serve('src/cli/main.ts', ['serve', '--port', '0', '--json', '--db', 'ignored.db', '--token', 'tkn'], root);
+    const db = tempStore();
+    const s = serve('src/cli/main.ts', ['serve', '--port', '0', '--json', '--db', db, '--token', 'tkn'], root);
     try {
       const first = JSON.parse(await s.waitFor(/"type":"listening"/)) as { port: number; db: string; token: boolean };
-      assert.equal(first.db, 'ignored.db');
+      assert.equal(first.db, db);
       assert.equal(first.token, true);
       const body = fixture('gemini-cli/multi-http-json/0001-http-metrics.json');
       assert.equal((await request(first.port, { path: '/v1/metrics', headers: JSON_TYPE, body })).status, 401);
@@ -196,10 +210,12 @@ describe('agent-trail serve, bundled like dist/cli.js', () => {
       logLevel: 'silent',
       banner: { js: '#!/usr/bin/env node' },
     });
+    // sql.js loads its wasm from beside the bundle, as in dist/.
+    fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('decodes protobuf and gzip from the bundle alone', async () => {
+  test('decodes protobuf and gzip and records, from the bundle and its wasm alone', async () => {
     const s = serve(path.join(dir, 'cli.js'), ['serve', '--port', '0'], dir);
     try {
       const port = await portOf(s);
