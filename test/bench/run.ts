@@ -1,10 +1,19 @@
 // `npm run bench`: runs every benchmark section, or the ones named on the command
 // line (`npm run bench -- listener`). Benchmarks print numbers; they do not assert.
 // A new section is a module exporting a BenchSection, added to SECTIONS.
+import { benchJournal } from './journal';
 import { listenerBench } from './listener';
 import { formatTable, type BenchContext, type BenchSection } from './section';
 
-const SECTIONS: readonly BenchSection[] = [listenerBench];
+const journalBench: BenchSection = {
+  name: 'journal',
+  description: 'journal appends/s and entries per fsync by writers and payload size; snapshot cost',
+  run: async (ctx) => {
+    await benchJournal({ log: ctx.log, ...(ctx.quick ? { secondsPerCase: 0.5, snapshotMegabytes: 20 } : {}) });
+  },
+};
+
+const SECTIONS: readonly BenchSection[] = [listenerBench, journalBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
