@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs every test: `npm test`.
 # Installs what is missing (npm packages from the lockfile), type-checks, builds,
-# then runs the unit tests.
+# then runs the unit tests and the end-to-end tests in a real VS Code
+# (test/e2e/setup.sh installs Chromium, Node 24 and code-server on first use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
@@ -16,4 +17,6 @@ echo "[test] build"
 node scripts/build.mjs
 echo "[test] unit tests"
 node test/runUnit.mjs
+echo "[test] end-to-end tests (real VS Code)"
+bash scripts/e2e.sh
 echo "[test] all done in $((SECONDS - t0)) s"
