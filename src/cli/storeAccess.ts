@@ -5,7 +5,10 @@
 
 import os from 'node:os';
 import { resolveDataDir, ensureDataDir } from '../core/store/dataDir';
-import { OwnerLock, OwnerLockHeldError } from '../core/store/ownerLock';
+import { OwnerLock, OwnerLockHeldError, readOwner } from '../core/store/ownerLock';
+import { readQuerySecret } from '../core/query/querySecret';
+import { RemoteTrailQueries } from '../core/query/remoteTrailQueries';
+import { LocalTrailQueries, type TrailQueries } from '../core/query/trailQueries';
 import { TrailStore, type OpenReport } from '../core/store/trailStore';
 import type { StoreLogger } from '../core/store/fsUtil';
 import { EXIT_FAILURE } from './command';
@@ -66,5 +69,30 @@ export async function openOwnedStore(dataDir: string, onLog?: StoreLogger): Prom
   } catch (err) {
     await lock.release();
     throw err;
+  }
+}
+
+export interface QueryAccess {
+  readonly queries: TrailQueries;
+  /** 'owner': this command opened the store; 'reader': it asks the process that owns it. */
+  readonly via: 'owner' | 'reader';
+  close(): Promise<void>;
+}
+
+/**
+ * Read access to a store: open it when no one owns it; otherwise ask the owner
+ * (an editor window or `agent-trail serve`) through its loopback query server.
+ */
+export async function openQueries(dataDir: string): Promise<QueryAccess> {
+  try {
+    const owned = await openOwnedStore(dataDir);
+    return { queries: new LocalTrailQueries(async () => owned.store), via: 'owner', close: () => owned.close() };
+  } catch (err) {
+    if (!(err instanceof StoreBusyError)) throw err;
+    const owner = await readOwner(dataDir);
+    const secret = await readQuerySecret(dataDir);
+    if (!owner?.queryPort || !secret) throw err;
+    const remote = new RemoteTrailQueries({ host: '127.0.0.1', port: owner.queryPort, secret });
+    return { queries: remote, via: 'reader', close: async () => remote.dispose() };
   }
 }

@@ -1,33 +1,25 @@
-// The read commands: sessions, prompts, steps, files. Each opens the store,
-// answers, and closes it; `--json` prints the model's JSON shapes (the
-// `prompts --json` array is a public contract, see README), otherwise a table.
+// The read commands: sessions, prompts, steps, files. Each opens the store (or,
+// when an editor window or `serve` owns it, asks the owner), answers, and
+// closes it; `--json` prints the model's JSON shapes (the `prompts --json`
+// array is a public contract, see README), otherwise a table.
 
-import type { ModelRepository } from '../../core/store/modelRepository';
+import type { TrailQueries } from '../../core/query/trailQueries';
 import type { PromptStep } from '../../core/model/views';
 import { formatOptions, parseCommandArgs, type OptionSpecs } from '../args';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type CommandContext } from '../command';
-import { dataDirOf, openOwnedStore, StoreBusyError } from '../storeAccess';
+import { dataDirOf, openQueries } from '../storeAccess';
 import { clean, table, usd, when } from '../table';
 
 const DB = { type: 'string', valueName: 'DIR', description: 'Store directory (default: the per-user store shared with VS Code)' } as const;
 const JSON_OPT = { type: 'boolean', description: 'Print JSON instead of a table' } as const;
 
-async function withQueries(ctx: CommandContext, db: string | undefined, answer: (q: ModelRepository) => string[]): Promise<number> {
-  let owned;
+async function withQueries(ctx: CommandContext, db: string | undefined, answer: (q: TrailQueries) => Promise<string[]>): Promise<number> {
+  const access = await openQueries(dataDirOf(db, ctx.env));
   try {
-    owned = await openOwnedStore(dataDirOf(db, ctx.env));
-  } catch (err) {
-    if (err instanceof StoreBusyError) {
-      ctx.io.err(`agent-trail: ${err.message}`);
-      return err.exitCode;
-    }
-    throw err;
-  }
-  try {
-    for (const line of answer(owned.store.queries)) ctx.io.out(line);
+    for (const line of await answer(access.queries)) ctx.io.out(line);
     return EXIT_OK;
   } finally {
-    await owned.close();
+    await access.close();
   }
 }
 
@@ -38,7 +30,7 @@ function readCommand<S extends OptionSpecs>(spec: {
   description: string[];
   options: S;
   positionals?: number;
-  answer: (q: ModelRepository, values: ReturnType<typeof parseCommandArgs<S>>, json: boolean) => string[];
+  answer: (q: TrailQueries, values: ReturnType<typeof parseCommandArgs<S>>, json: boolean) => Promise<string[]>;
 }): Command {
   return {
     name: spec.name,
@@ -60,8 +52,8 @@ export const sessionsCommand = readCommand({
   usage: 'agent-trail sessions [--db DIR] [--json]',
   description: ['One row per agent session: agent, first and last activity, prompts, tool calls, cost.'],
   options: { db: DB, json: JSON_OPT },
-  answer: (q, _v, asJson) => {
-    const sessions = q.listSessions();
+  answer: async (q, _v, asJson) => {
+    const sessions = await q.listSessions();
     if (asJson) return json(sessions);
     if (sessions.length === 0) return ['No sessions recorded yet.'];
     return table(sessions, [
@@ -84,10 +76,10 @@ export const promptsCommand = readCommand({
     'startedAt, endedAt, costUsd, costSource, tokens, files and toolCalls (see README: a public contract).',
   ],
   options: { session: { type: 'string', valueName: 'ID', description: 'Only the prompts of this session' }, db: DB, json: JSON_OPT },
-  answer: (q, v, asJson) => {
+  answer: async (q, v, asJson) => {
     const session = v.values.session;
     if (session === '') throw new UsageError('--session needs a session id');
-    const prompts = q.listPrompts(session ? { sessionId: session } : {});
+    const prompts = await q.listPrompts(session ? { sessionId: session } : {});
     if (asJson) return json(prompts);
     if (prompts.length === 0) return ['No prompts recorded yet.'];
     return table(prompts, [
@@ -133,11 +125,11 @@ export const stepsCommand = readCommand({
   description: ['The chain of one prompt: each model request (tokens, cost), each tool call with its decision,', 'who made it, and its result.'],
   options: { db: DB, json: JSON_OPT },
   positionals: 1,
-  answer: (q, v, asJson) => {
+  answer: async (q, v, asJson) => {
     const id = v.positionals[0];
     if (!id) throw new UsageError('steps needs a PROMPT_ID (see `agent-trail prompts`)');
-    if (!q.promptDetails(id)) throw new NotFound(`no prompt with id ${JSON.stringify(clean(id, 80))}`);
-    const steps = q.promptSteps(id);
+    if (!(await q.promptDetails(id))) throw new NotFound(`no prompt with id ${JSON.stringify(clean(id, 80))}`);
+    const steps = await q.promptSteps(id);
     if (asJson) return json(steps);
     return table(steps.map((s) => ({ s, l: stepLine(s) })), [
       { title: 'TIME', value: ({ s }) => when(s.at).slice(11) },
@@ -155,9 +147,9 @@ export const filesCommand = readCommand({
   usage: 'agent-trail files [--session ID] [--db DIR] [--json]',
   description: ['One row per file: how it was accessed, by how many prompts, and when last.'],
   options: { session: { type: 'string', valueName: 'ID', description: 'Only files of this session' }, db: DB, json: JSON_OPT },
-  answer: (q, v, asJson) => {
+  answer: async (q, v, asJson) => {
     const session = v.values.session;
-    const files = q.filesTouched(session ? { sessionId: session } : {});
+    const files = await q.filesTouched(session ? { sessionId: session } : {});
     if (asJson) return json(files);
     if (files.length === 0) return ['No files touched yet.'];
     return table(files, [
