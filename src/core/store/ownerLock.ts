@@ -18,6 +18,8 @@ export interface OwnerInfo {
   readonly hostname: string;
   /** The owner's listener port once it is bound, else null. */
   readonly port: number | null;
+  /** The owner's loopback query server (readers ask it); absent in locks of older builds and the CLI. */
+  readonly queryPort?: number | null;
   readonly startedAtMs: number;
   /** Distinguishes this acquisition from a later one by a process that reused the pid. */
   readonly token: string;
@@ -89,8 +91,13 @@ export class OwnerLock {
 
   /** Records the listener port once bound, so readers can find the owner. */
   async setPort(port: number | null): Promise<void> {
+    await this.update({ port });
+  }
+
+  /** Records where the owner can be reached (listener and query server ports). */
+  async update(ports: { readonly port?: number | null; readonly queryPort?: number | null }): Promise<void> {
     this.assertHeld();
-    const next: OwnerInfo = { ...this.current, port };
+    const next: OwnerInfo = { ...this.current, ...ports };
     const tmp = `${this.file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     await fsp.writeFile(tmp, serialize(next));
     await fsp.rename(tmp, this.file); // atomic replace: the lock never disappears
@@ -161,6 +168,7 @@ function parse(bytes: Buffer): OwnerInfo | null {
       pid: o.pid,
       hostname: o.hostname,
       port: typeof o.port === 'number' ? o.port : null,
+      ...(typeof o.queryPort === 'number' ? { queryPort: o.queryPort } : {}),
       startedAtMs: typeof o.startedAtMs === 'number' ? o.startedAtMs : 0,
       token: o.token,
     };
