@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark section, or the ones named on the command
 // line (`npm run bench -- listener`). Benchmarks print numbers; they do not assert.
 // A new section is a module exporting a BenchSection, added to SECTIONS.
+import { grpcBench } from './grpc';
 import { benchJournal } from './journal';
 import { listenerBench } from './listener';
 import { formatTable, type BenchContext, type BenchSection } from './section';
@@ -13,7 +14,7 @@ const journalBench: BenchSection = {
   },
 };
 
-const SECTIONS: readonly BenchSection[] = [listenerBench, journalBench];
+const SECTIONS: readonly BenchSection[] = [listenerBench, journalBench, grpcBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

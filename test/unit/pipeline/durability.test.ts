@@ -28,7 +28,7 @@ interface Server {
 }
 
 async function startServe(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--port', '0', '--json', '--db', dataDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--port', '0', '--grpc-port', '0', '--json', '--db', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
