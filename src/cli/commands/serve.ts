@@ -12,6 +12,7 @@ import { formatOptions, parseCommandArgs, parsePort } from '../args';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIo, type Command, type CommandContext } from '../command';
 import { FinishedPrompts, formatPromptLine, promptJson } from '../finishedPrompts';
 import { PrintingSink, type SinkCounts } from '../printingSink';
+import { serveQueries } from '../serveQueries';
 import { dataDirOf, openOwnedStore, type OwnedStore } from '../storeAccess';
 
 const OPTIONS = {
@@ -264,11 +265,12 @@ export const serveCommand: Command = {
         ctx.io.err(`agent-trail: ${message} OTLP/gRPC is off for this run; OTLP/HTTP works.`);
       }
     }
-    await owned?.lock.setPort(address.port);
+    // Editor windows and the read commands ask this process while it owns the store.
+    const queryServer = owned ? await serveQueries(owned, listener) : undefined;
     const extras: ServeExtras = { grpc: grpcAddress, forward: forwarder ? displayUrl(forwarder.url) : undefined };
     for (const line of listeningLines(address, { ...options, dataDir: owned?.dataDir ?? null }, extras)) ctx.io.out(line);
     await aborted(ctx.signal);
-    await Promise.all([listener.stop(), grpcListener?.stop()]);
+    await Promise.all([listener.stop(), grpcListener?.stop(), queryServer?.stop()]);
     if (forwarder) {
       // What is still queued gets a moment to go out; the rest is recorded locally anyway.
       const f = await forwarder.close(2_000);

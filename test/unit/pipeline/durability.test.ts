@@ -38,7 +38,7 @@ async function startServe(dataDir: string): Promise<Server> {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${buf}`)), 30_000);
     child.stdout?.on('data', (c: Buffer) => {
       buf += c.toString();
-      const m = /"type":"listening"[^\n]*"port":(\d+)/.exec(buf);
+      const m = /"type":"listening"[^\n]*?"port":(\d+)/.exec(buf);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
