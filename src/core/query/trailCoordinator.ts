@@ -12,6 +12,10 @@ import os from 'node:os';
 import { Emitter, type Disposable, type Event } from '../otlp/emitter';
 import { OtlpHttpListener, type ListenerAddress, type RequestEvent } from '../otlp/httpReceiver';
 import { PortInUseError } from '../otlp/portInUse';
+import { GrpcListener } from '../otlp/grpcReceiver';
+import type { TelemetrySink } from '../otlp/sink';
+import { displayUrl, OtlpForwarder } from '../forward/forwarder';
+import { ForwardingSink } from '../forward/forwardingSink';
 import { ensureDataDir } from '../store/dataDir';
 import { isProcessAlive, OwnerLock, OwnerLockHeldError, readOwner, type OwnerInfo } from '../store/ownerLock';
 import { TrailStore } from '../store/trailStore';
@@ -31,6 +35,10 @@ export interface ListenerSettings {
   readonly enabled: boolean;
   readonly port: number;
   readonly bearerToken: string;
+  /** OTLP/gRPC port beside the HTTP listener (Gemini CLI's default is 4317); null = off. */
+  readonly grpcPort?: number | null;
+  /** Every stored request is also passed on to this OTLP/HTTP collector; '' = off. */
+  readonly forwardUrl?: string;
 }
 
 export interface TrailCoordinatorOptions {
@@ -69,6 +77,9 @@ export class TrailCoordinator {
   readonly queries: TrailQueries;
 
   private settings: ListenerSettings;
+  /** The companions of the HTTP listener: gRPC and forwarding (see startCompanions). */
+  private grpcListener: GrpcListener | undefined;
+  private forwarder: OtlpForwarder | undefined;
   private readonly options: TrailCoordinatorOptions;
   private readonly log: TrailLogger;
   private readonly pollIntervalMs: number;
@@ -191,7 +202,13 @@ export class TrailCoordinator {
         await this.startListener(1);
         return;
       }
-      if (prev.port === next.port && prev.bearerToken === next.bearerToken) return;
+      if ((prev.grpcPort ?? null) !== (next.grpcPort ?? null) || (prev.forwardUrl ?? '') !== (next.forwardUrl ?? '') || prev.bearerToken !== next.bearerToken) {
+        // The companions hold the sink and the token: rebuild the lot (requests in flight finish first).
+        await this.stopListener();
+        await this.startListener(1);
+        return;
+      }
+      if (prev.port === next.port) return;
       await this.restartListener();
     });
   }
@@ -372,9 +389,11 @@ export class TrailCoordinator {
     }
     this.setListener({ kind: 'starting' });
     let listener: OtlpHttpListener;
+    const sink = this.listenerSink(s);
     try {
-      listener = new OtlpHttpListener(new PendingStoreSink(() => this.ownedStore()), { port: s.port, bearerToken: s.bearerToken });
+      listener = new OtlpHttpListener(sink, { port: s.port, bearerToken: s.bearerToken });
     } catch (err) {
+      await this.stopCompanions();
       this.failListener(err, s.port);
       return;
     }
@@ -384,7 +403,8 @@ export class TrailCoordinator {
         this.listener = listener;
         this.listenerSubscriptions = this.watchListener(listener);
         this.log('info', 'listener', `listening on ${address.url}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`);
-        this.setListener({ kind: 'listening', port: address.port, url: address.url });
+        const warning = await this.startGrpc(s, sink);
+        this.setListener({ kind: 'listening', port: address.port, url: address.url, ...(this.grpcListener?.address ? { grpcPort: this.grpcListener.address.port } : {}), ...(warning ? { warning } : {}) });
         await this.lock?.update({ port: address.port });
         return;
       } catch (err) {
@@ -392,10 +412,50 @@ export class TrailCoordinator {
           await sleep(this.bindRetryDelayMs);
           continue;
         }
+        await this.stopCompanions();
         this.failListener(err, s.port);
         return;
       }
     }
+  }
+
+  /** The store, with forwarding to the team's collector in front when configured (it never delays the answer). */
+  private listenerSink(s: ListenerSettings): TelemetrySink {
+    const local = new PendingStoreSink(() => this.ownedStore());
+    if (!s.forwardUrl) return local;
+    try {
+      this.forwarder = new OtlpForwarder({ url: s.forwardUrl });
+      this.forwarder.onDidLog((e) => this.log('warn', 'forward', e.message));
+      this.log('info', 'forward', `passing every stored request on to ${displayUrl(this.forwarder.url)}`);
+      return new ForwardingSink(local, this.forwarder);
+    } catch (err) {
+      this.log('error', 'forward', `not forwarding: ${errorText(err)}`);
+      return local;
+    }
+  }
+
+  /** OTLP/gRPC beside HTTP; a taken gRPC port is a warning, not a reason to stop recording over HTTP. */
+  private async startGrpc(s: ListenerSettings, sink: TelemetrySink): Promise<string | undefined> {
+    if (s.grpcPort === null || s.grpcPort === undefined) return undefined;
+    const grpc = new GrpcListener(sink, { port: s.grpcPort, bearerToken: s.bearerToken });
+    try {
+      const address = await grpc.start();
+      this.grpcListener = grpc;
+      this.log('info', 'listener', `OTLP/gRPC on 127.0.0.1:${address.port}`);
+      return undefined;
+    } catch (err) {
+      this.log('warn', 'listener', `no OTLP/gRPC: ${errorText(err)}`);
+      return `OTLP/gRPC is off: ${errorText(err)}`;
+    }
+  }
+
+  private async stopCompanions(drainMs?: number): Promise<void> {
+    const grpc = this.grpcListener;
+    const forwarder = this.forwarder;
+    this.grpcListener = undefined;
+    this.forwarder = undefined;
+    await grpc?.stop(drainMs);
+    await forwarder?.close(drainMs ?? 1_000);
   }
 
   private failListener(err: unknown, port: number): void {
@@ -441,6 +501,7 @@ export class TrailCoordinator {
     const listener = this.listener;
     this.listener = undefined;
     for (const d of this.listenerSubscriptions.splice(0)) d.dispose();
+    await this.stopCompanions(drainMs);
     if (!listener) return;
     await listener.stop(drainMs);
     if (recordInLock) await this.lock?.update({ port: null }).catch(() => undefined);

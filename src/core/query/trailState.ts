@@ -8,7 +8,7 @@ export type TrailRole = 'starting' | 'owner' | 'reader' | 'stopped';
 export type ListenerState =
   | { readonly kind: 'starting' }
   /** warning: a settings change that could not be applied (the old port is kept). */
-  | { readonly kind: 'listening'; readonly port: number; readonly url: string; readonly warning?: string }
+  | { readonly kind: 'listening'; readonly port: number; readonly url: string; readonly grpcPort?: number; readonly warning?: string }
   /** Paused by the user (command or status bar menu) until resumed or restarted. */
   | { readonly kind: 'paused' }
   /** agentTrail.listener.enabled is false. */

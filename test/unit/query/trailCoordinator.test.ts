@@ -11,6 +11,8 @@ import { after, test } from 'node:test';
 import { TrailCoordinator, type TrailCoordinatorOptions } from '../../../src/core/query/trailCoordinator';
 import { OWNER_LOCK_FILE_NAME, readOwner } from '../../../src/core/store/ownerLock';
 import { FIXTURES, tempDir } from './support';
+import { RecordingSink, startListener } from '../otlp/helpers';
+import { RawGrpcClient } from '../otlp/grpcHelpers';
 
 const SCENARIO = path.join(FIXTURES, 'claude-code/multi-tool-http-json');
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -201,4 +203,40 @@ test('queries of a stopped coordinator reject instead of hanging', async () => {
   cleanups.push(remove);
   const c = coordinator(dir, 0);
   await assert.rejects(c.queries.listSessions(), /stopped/);
+});
+
+test('the owner also receives OTLP/gRPC and forwards every stored request to a team collector', async () => {
+  const { dir, remove } = tempDir();
+  cleanups.push(remove);
+  // The team collector: another listener, recording what reaches it.
+  const upstream = new RecordingSink();
+  const { listener: collector, url: collectorUrl } = await startListener(upstream);
+  cleanups.push(() => collector.stop());
+  const port = await freePort();
+  const a = coordinator(dir, port, { listener: { enabled: true, port, bearerToken: '', grpcPort: 0, forwardUrl: collectorUrl } });
+  await a.start();
+  const state = a.listenerState;
+  assert.ok(state.kind === 'listening' && state.grpcPort, 'the gRPC port is reported');
+
+  // HTTP: stored locally, and passed on unchanged.
+  assert.equal(await postOtlp(port, '0001-http-logs.json'), 200);
+  // gRPC: the captured Claude Code gRPC message, as sent.
+  const grpcBody = fs.readFileSync(path.join(FIXTURES, 'claude-code/multi-tool-grpc/0001-grpc-logs.pb'));
+  const client = new RawGrpcClient(state.grpcPort);
+  cleanups.push(() => client.close());
+  const { error } = await client.call('logs', grpcBody);
+  assert.equal(error, null);
+
+  const sessions = await a.queries.listSessions();
+  assert.equal(sessions.length, 2, 'one session from each capture, both stored locally');
+  await waitFor(() => upstream.requests.length >= 2, 'both requests to reach the collector');
+  const bodies = upstream.requests.map((r) => Buffer.from(r.body));
+  assert.ok(bodies.some((b) => b.equals(fs.readFileSync(path.join(SCENARIO, '0001-http-logs.json')))), 'the HTTP body arrives byte for byte');
+  assert.ok(bodies.some((b) => b.equals(grpcBody)), 'the gRPC message arrives as the same protobuf bytes');
+
+  // Switching gRPC off applies without a restart of the process.
+  await a.updateListenerSettings({ enabled: true, port, bearerToken: '', grpcPort: null, forwardUrl: '' });
+  const after = a.listenerState;
+  assert.ok(after.kind === 'listening' && after.grpcPort === undefined);
+  assert.equal(await postOtlp(port, '0004-http-logs.json'), 200);
 });
