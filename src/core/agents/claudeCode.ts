@@ -42,7 +42,7 @@ import type { AnyValue, Attributes, LogRecord, MetricPoint, Span } from '../otlp
 import { TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA } from '../otlp/types';
 import { eventKey, type AgentAdapter, type RecordContext, type RecordSource } from './adapter';
 import { bool, bounded, firstInt, firstText, int, jsonObject, num, stringList, text } from './attributes';
-import { filesFromSpanPath, filesFromToolInput, summarizeToolInput } from './claudeCodeTools';
+import { editOf, filesFromSpanPath, filesFromToolInput, summarizeToolInput } from './claudeCodeTools';
 import { logEventName, logTimeMs, nanosToMs } from './recordFacts';
 
 const PREFIX = 'claude_code.';
@@ -342,14 +342,17 @@ export class ClaudeCodeAdapter implements AgentAdapter {
       }
       case 'tool_decision': {
         const raw = firstText(a, 'decision_type', 'decision');
+        const tool = firstText(a, 'tool_name', 'name');
+        const input = jsonObject(text(a, 'tool_input'));
         return make<ToolDecisionEvent>(base, {
           type: 'tool.decision',
           callId: firstText(a, 'tool_use_id', 'gen_ai.tool.call.id'),
-          tool: firstText(a, 'tool_name', 'name'),
+          tool,
           decision: decisionOf(raw),
           rawDecision: rawDecisionOf(raw),
           source: firstText(a, 'decision_source', 'source'),
-          input: summarizeToolInput(jsonObject(text(a, 'tool_input')), jsonObject(text(a, 'tool_parameters'))),
+          input: summarizeToolInput(input, jsonObject(text(a, 'tool_parameters'))),
+          edit: editOf(tool, input),
         });
       }
       case 'tool_result': {
@@ -368,6 +371,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
           files: filesFromToolInput(tool, input),
           decision: decisionOf(firstText(a, 'decision_type', 'decision')),
           decisionSource: firstText(a, 'decision_source', 'source'),
+          edit: editOf(tool, input),
         });
       }
       case 'compaction':
@@ -482,6 +486,7 @@ export class ClaudeCodeAdapter implements AgentAdapter {
           files: filesFromSpanPath(tool, filePath),
           agentId: text(a, 'agent_id'),
           subagentType: text(a, 'subagent_type'),
+          edit: editOf(tool, jsonObject(text(a, 'tool_input'))),
         }));
         break;
       }

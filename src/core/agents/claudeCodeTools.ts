@@ -2,7 +2,7 @@
 // worth showing. Tool inputs are model output, so untrusted: only known keys
 // are read, every value is bounded, nothing is guessed from shell commands.
 
-import type { FileAccess, FileRef, InputSummary } from '../model/events';
+import type { EditPart, FileAccess, FileRef, InputSummary, ToolEdit } from '../model/events';
 
 const ACCESS_BY_TOOL: Readonly<Record<string, FileAccess>> = {
   Read: 'read',
@@ -78,4 +78,68 @@ export function summarizeToolInput(input: Record<string, unknown> | null, params
   set('mcpServer', str(params, 'mcp_server_name', MAX_FIELD));
   set('mcpTool', str(params, 'mcp_tool_name', MAX_FIELD));
   return Object.keys(summary).length === 0 ? null : summary;
+}
+
+/** Each edit text is kept up to this many characters. */
+export const MAX_EDIT_TEXT = 4096;
+/** Claude Code cuts every `tool_input` value longer than this; a value this long may have been cut. */
+const AGENT_VALUE_LIMIT = 512;
+/** MultiEdit replacements kept per call. */
+const MAX_EDIT_PARTS = 50;
+
+interface Clipped {
+  readonly text: string | null;
+  readonly truncated: boolean;
+}
+
+function clip(v: unknown): Clipped {
+  if (typeof v !== 'string') return { text: null, truncated: false };
+  if (v.length > MAX_EDIT_TEXT) return { text: v.slice(0, MAX_EDIT_TEXT), truncated: true };
+  return { text: v, truncated: v.length >= AGENT_VALUE_LIMIT };
+}
+
+function part(oldValue: unknown, newValue: unknown, replaceAll: unknown): { part: EditPart; truncated: boolean } | null {
+  const o = clip(oldValue);
+  const n = clip(newValue);
+  if (o.text === null && n.text === null) return null;
+  return { part: { oldText: o.text, newText: n.text, replaceAll: typeof replaceAll === 'boolean' ? replaceAll : null }, truncated: o.truncated || n.truncated };
+}
+
+/**
+ * The text a file-editing call sent in its input: Edit/MultiEdit
+ * `old_string`/`new_string` (and `replace_all`), Write `content`, NotebookEdit
+ * `new_source`. Bounded (see ToolEdit); null for other tools or without text.
+ */
+export function editOf(tool: string | null, input: Record<string, unknown> | null): ToolEdit | null {
+  if (tool === null || input === null) return null;
+  let one: { part: EditPart; truncated: boolean } | null;
+  switch (tool) {
+    case 'Edit':
+      one = part(input.old_string, input.new_string, input.replace_all);
+      break;
+    case 'Write':
+      one = part(null, input.content, null);
+      break;
+    case 'NotebookEdit':
+      one = part(null, input.new_source, null);
+      break;
+    case 'MultiEdit': {
+      const edits = Array.isArray(input.edits) ? (input.edits as unknown[]) : [];
+      const parts: EditPart[] = [];
+      let truncated = edits.length > MAX_EDIT_PARTS;
+      for (const e of edits.slice(0, MAX_EDIT_PARTS)) {
+        if (typeof e !== 'object' || e === null) continue;
+        const x = e as Record<string, unknown>;
+        const p = part(x.old_string, x.new_string, x.replace_all);
+        if (p === null) continue;
+        parts.push(p.part);
+        truncated ||= p.truncated;
+      }
+      if (parts.length === 0) return null;
+      return { ...parts[0], truncated, parts };
+    }
+    default:
+      return null;
+  }
+  return one === null ? null : { ...one.part, truncated: one.truncated };
 }

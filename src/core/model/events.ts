@@ -58,6 +58,29 @@ export interface InputSummary {
   readonly mcpTool?: string;
 }
 
+/** One replacement of an edit: the text replaced and the text written, as the agent sent them. */
+export interface EditPart {
+  /** Edit/MultiEdit `old_string`; null for Write and NotebookEdit. */
+  readonly oldText: string | null;
+  /** Edit/MultiEdit `new_string`, Write `content`, NotebookEdit `new_source`. */
+  readonly newText: string | null;
+  /** Edit/MultiEdit `replace_all`; null where the tool has none. */
+  readonly replaceAll: boolean | null;
+}
+
+/**
+ * The text of a file edit, where the agent sent it (Claude Code: `tool_input`
+ * with OTEL_LOG_TOOL_DETAILS). Untrusted model output: shown as text, never
+ * interpreted. Each text is cut at 4 KiB here, and Claude Code itself cuts
+ * every value at 512 characters, so `truncated` is true when a text was cut or
+ * may have been (a value of 512 characters or more).
+ */
+export interface ToolEdit extends EditPart {
+  readonly truncated: boolean;
+  /** MultiEdit: every replacement in order (the first is also oldText/newText); absent for one. */
+  readonly parts?: readonly EditPart[];
+}
+
 export interface EventBase {
   readonly agent: AgentKind;
   readonly key: string;
@@ -99,6 +122,12 @@ export interface PromptStarted extends EventBase {
   /** Slash command name when the prompt was a command (`exit`, `compact`, …). */
   readonly commandName: string | null;
   readonly commandSource: string | null;
+  /**
+   * The agent sends no prompt id on later records (Codex): every fact of the
+   * session that names no prompt belongs to the latest such prompt at or
+   * before it, by (timeMs, sequence), whatever order the records arrive in.
+   */
+  readonly claimsByTime?: boolean;
 }
 
 /** A user turn as a trace sees it (Claude Code `claude_code.interaction`). */
@@ -177,6 +206,15 @@ export interface ToolDecisionEvent extends EventBase {
   readonly rawDecision: string | null;
   readonly source: DecisionSource | null;
   readonly input: InputSummary | null;
+  /** The edit's text where the agent sent it with the decision. */
+  readonly edit?: ToolEdit | null;
+  /**
+   * Merges the parts of one call when the agent does not put its call id on
+   * every part (Gemini CLI's tool_call event; GenAI execute_tool spans and the
+   * subagent run under them). Parts with the same join key are one call
+   * whatever their call ids; unique across sessions.
+   */
+  readonly joinKey?: string | null;
 }
 
 export interface ToolResultEvent extends EventBase {
@@ -188,10 +226,19 @@ export interface ToolResultEvent extends EventBase {
   readonly errorType: string | null;
   readonly error: string | null;
   readonly input: InputSummary | null;
+  /** The edit's text (Edit/MultiEdit/Write/NotebookEdit) where the agent sent it. */
+  readonly edit?: ToolEdit | null;
   readonly files: readonly FileRef[];
   /** Some versions and agents repeat the decision on the result. */
   readonly decision: Decision | null;
   readonly decisionSource: DecisionSource | null;
+  /**
+   * Merges the parts of one call when the agent does not put its call id on
+   * every part (Gemini CLI's tool_call event; GenAI execute_tool spans and the
+   * subagent run under them). Parts with the same join key are one call
+   * whatever their call ids; unique across sessions.
+   */
+  readonly joinKey?: string | null;
 }
 
 /** The span around a whole tool call (Claude Code `claude_code.tool`): exists for refused calls too. */
@@ -208,6 +255,15 @@ export interface ToolSpanEvent extends EventBase {
   readonly agentId: string | null;
   /** For calls that start a subagent (Agent/Task): which one. */
   readonly subagentType: string | null;
+  /** The edit's text where the span carries the tool's input (detailed tracing). */
+  readonly edit?: ToolEdit | null;
+  /**
+   * Merges the parts of one call when the agent does not put its call id on
+   * every part (Gemini CLI's tool_call event; GenAI execute_tool spans and the
+   * subagent run under them). Parts with the same join key are one call
+   * whatever their call ids; unique across sessions.
+   */
+  readonly joinKey?: string | null;
 }
 
 /** The permission wait inside a tool call (Claude Code `claude_code.tool.blocked_on_user`). */
@@ -232,6 +288,15 @@ export interface ToolExecutionEvent extends EventBase {
   readonly durationMs: number | null;
   readonly error: string | null;
   readonly startMs: number;
+  /**
+   * Merges the parts of one call when the agent does not put its call id on
+   * every part (Gemini CLI's tool_call event; GenAI execute_tool spans and the
+   * subagent run under them). Parts with the same join key are one call
+   * whatever their call ids; unique across sessions.
+   */
+  readonly joinKey?: string | null;
+  /** For a subagent run (a GenAI invoke_agent under the call's span): the agent it ran. */
+  readonly subagentType?: string | null;
 }
 
 export interface CompactionEvent extends EventBase {
@@ -294,6 +359,16 @@ export interface GenericEvent extends EventBase {
   readonly attributes: Readonly<Record<string, AnyValue>>;
 }
 
+/**
+ * The directory an agent works in, where it can be derived (Codex: the
+ * `workdir` of its shell calls). Paths the agent writes relative to it
+ * (Codex apply_patch) are resolved against the session's earliest one.
+ */
+export interface WorkingDirectorySeen extends EventBase {
+  readonly type: 'session.cwd';
+  readonly path: string;
+}
+
 export type AgentEvent =
   | SessionSeen
   | PromptStarted
@@ -311,7 +386,8 @@ export type AgentEvent =
   | HookEvent
   | SubagentCompleted
   | MetricEvent
-  | GenericEvent;
+  | GenericEvent
+  | WorkingDirectorySeen;
 
 export type AgentEventType = AgentEvent['type'];
 

@@ -3,7 +3,9 @@
 // added, never renamed or removed.
 
 import type { AgentKind } from './agentKind';
-import type { FileAccess, InputSummary } from './events';
+import type { FileAccess, InputSummary, ToolEdit } from './events';
+
+export type { EditPart, ToolEdit } from './events';
 
 export type CostSource = 'agent' | 'estimated';
 
@@ -48,6 +50,13 @@ export interface ToolCallSummary {
   /** For calls made inside a subagent: the call that started it, and its type. */
   readonly parentCallId: string | null;
   readonly subagentType: string | null;
+  /**
+   * The edit's text (Edit/MultiEdit `old_string`/`new_string`, Write `content`,
+   * NotebookEdit `new_source`) where the agent sent it; null otherwise. For the
+   * editor's line highlights and the replay's diffs. Untrusted text, bounded:
+   * see ToolEdit. Always set by the store; optional for other producers.
+   */
+  readonly edit?: ToolEdit | null;
 }
 
 export interface PromptSummary {

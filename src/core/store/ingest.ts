@@ -1,10 +1,13 @@
 // Decoded OTLP batches → raw records + the agent model, in one transaction.
 //
-// Per record: store it raw (skipped entirely when its natural key is already
-// stored — a retried export changes nothing), let the agent's adapter turn it
-// into AgentEvents, merge those into the model. Records no adapter claims are
-// stored and counted, nothing more. rebuildModel() replays the raw records
-// through the same path, so the model is always reproducible from the audit trail.
+// Per batch: compute every record's natural key, skip the records already
+// stored (a retried export changes nothing, and a body none of whose records
+// is new is not kept), store the request body once (compressed) and one
+// compact index row per new record, let the agent's adapter turn each new
+// record into AgentEvents and merge those into the model. Records no adapter
+// claims are stored and counted, nothing more. rebuildModel() decodes the
+// stored bodies again and replays their records through the same path, so the
+// model is always reproducible from the audit trail alone.
 
 import type { AgentKind } from '../model/agentKind';
 import type { AgentEvent } from '../model/events';
@@ -13,7 +16,15 @@ import { defaultRegistry, type AdapterRegistry } from '../agents/registry';
 import { logFacts, metricFacts, spanFacts, type RecordFacts } from '../agents/recordFacts';
 import type { DecodedBatch, LogRecord, MetricPoint, Signal, Span } from '../otlp/types';
 import { ModelWriteRepository } from './modelWriteRepository';
-import { naturalKeyOf, RawRecordRepository, serializeRecord, type AnyRecord } from './rawRecordRepository';
+import {
+  encodeRecords,
+  RawRecordRepository,
+  RecordKeys,
+  recordsOf,
+  type AnyRecord,
+  type NewRawRecord,
+  type RequestBody,
+} from './rawRecordRepository';
 import { MODEL_TABLES } from './schema';
 import type { SqlDatabase } from './sqlJs';
 
@@ -23,6 +34,12 @@ export interface IngestMeta {
   readonly receivedAtMs: number;
   /** Workspace folders that file paths are made relative to. */
   readonly workspaceRoots?: readonly string[];
+  /**
+   * The request body the batch was decoded from, as received (the journal's
+   * payload) and its encoding: it is what the audit trail keeps. Without it the
+   * batch's normalised records are kept instead (encoding 'records').
+   */
+  readonly body?: RequestBody;
 }
 
 export interface IngestOptions {
@@ -51,6 +68,8 @@ export interface RebuildResult {
   readonly records: number;
   readonly events: number;
   readonly unknownAgent: number;
+  /** Stored records whose body no longer decodes to them (a decoder change); left out of the model. */
+  readonly unmatched: number;
 }
 
 /** SAVEPOINT rather than BEGIN: works on its own and inside a caller's transaction. */
@@ -90,77 +109,64 @@ function factsOf(signal: Signal, record: AnyRecord): RecordFacts {
   }
 }
 
-function recordsOf(batch: DecodedBatch): readonly AnyRecord[] {
-  switch (batch.signal) {
-    case 'logs':
-      return batch.records;
-    case 'traces':
-      return batch.spans;
-    case 'metrics':
-      return batch.points;
-  }
-}
-
 export function ingestBatch(db: SqlDatabase, batch: DecodedBatch, meta: IngestMeta, options: IngestOptions = {}): IngestResult {
   const registry = options.registry ?? defaultRegistry();
   const records = recordsOf(batch);
   const signal = batch.signal;
+  const n = records.length;
+  if (n === 0) return { received: 0, stored: 0, duplicates: 0, unknownAgent: 0, events: 0, byAgent: {} };
   return inTransaction(db, 'ingest', () => {
     const raw = new RawRecordRepository(db);
     const model = new ModelWriteRepository(db, { workspaceRoots: meta.workspaceRoots });
-    let stored = 0;
-    let duplicates = 0;
-    let unknownAgent = 0;
-    let events = 0;
-    const byAgent: Partial<Record<AgentKind, number>> = {};
     try {
-      for (const record of records) {
-        const resource = raw.resource(record.resource);
-        const scope = raw.scope(record.scope);
-        const facts = factsOf(signal, record);
-        const json = serializeRecord(signal, record);
-        const key = naturalKeyOf(signal, resource.hash, scope.hash, json, facts.timeMs);
+      const keys = new RecordKeys();
+      const rows: NewRawRecord[] = new Array<NewRawRecord>(n);
+      const adapters: Array<AgentAdapter | null> = new Array<AgentAdapter | null>(n);
+      for (let i = 0; i < n; i++) {
+        const record = records[i];
+        const f = factsOf(signal, record);
         const adapter = registry.pick({ signal, resource: record.resource, scope: record.scope });
-        const agent: AgentKind = adapter?.agent ?? 'unknown';
-        const isNew = raw.insert({
-          naturalKey: key,
-          signal,
-          agent,
-          name: facts.name,
-          sessionId: facts.sessionId,
-          promptId: facts.promptId,
-          timeMs: facts.timeMs,
-          resourceId: resource.id,
-          scopeId: scope.id,
-          journalSeq: meta.journalSeq,
-          receivedAtMs: meta.receivedAtMs,
-          json,
-        });
-        if (!isNew) {
-          duplicates++;
-          continue;
-        }
-        stored++;
+        adapters[i] = adapter;
+        rows[i] = {
+          key: keys.keyOf(signal, record, f.timeMs),
+          index: i,
+          agent: adapter?.agent ?? 'unknown',
+          name: f.name,
+          sessionId: f.sessionId,
+          promptId: f.promptId,
+        };
+      }
+      const body = meta.body ?? { bytes: encodeRecords(signal, records), encoding: 'records' as const };
+      const fresh = raw.store({ journalSeq: meta.journalSeq, receivedAtMs: meta.receivedAtMs, signal, encoding: body.encoding, bytes: body.bytes }, rows);
+      const duplicates = n - fresh.length;
+      if (fresh.length === 0) return { received: n, stored: 0, duplicates, unknownAgent: 0, events: 0, byAgent: {} };
+
+      const byAgent: Partial<Record<AgentKind, number>> = {};
+      let unknownAgent = 0;
+      let events = 0;
+      for (const i of fresh) {
+        const agent = rows[i].agent as AgentKind;
         byAgent[agent] = (byAgent[agent] ?? 0) + 1;
+        const adapter = adapters[i];
         if (!adapter) {
           unknownAgent++;
           continue;
         }
-        for (const event of eventsOf(adapter, signal, record, key)) {
+        for (const event of eventsOf(adapter, signal, records[i], rows[i].key)) {
           model.apply(event);
           events++;
         }
       }
       model.flush();
+      return { received: n, stored: fresh.length, duplicates, unknownAgent, events, byAgent };
     } finally {
       raw.close();
       model.close();
     }
-    return { received: records.length, stored, duplicates, unknownAgent, events, byAgent };
   });
 }
 
-/** Empties the model tables and derives them again from every raw record. */
+/** Empties the model tables and derives them again from every stored record, decoding the stored bodies. */
 export function rebuildModel(db: SqlDatabase, options: RebuildOptions = {}): RebuildResult {
   const registry = options.registry ?? defaultRegistry();
   return inTransaction(db, 'rebuild', () => {
@@ -170,19 +176,59 @@ export function rebuildModel(db: SqlDatabase, options: RebuildOptions = {}): Reb
     let events = 0;
     let unknownAgent = 0;
     try {
-      const records = raw.forEach((signal, record, key) => {
-        const adapter = registry.pick({ signal, resource: record.resource, scope: record.scope });
-        if (!adapter) {
-          unknownAgent++;
-          return;
-        }
-        for (const event of eventsOf(adapter, signal, record, key)) {
-          model.apply(event);
-          events++;
-        }
-      });
+      // One flush per body, as when the body was ingested: bounded memory however big the store.
+      const visited = raw.forEach(
+        ({ signal, record, key }) => {
+          const adapter = registry.pick({ signal, resource: record.resource, scope: record.scope });
+          if (!adapter) {
+            unknownAgent++;
+            return;
+          }
+          for (const event of eventsOf(adapter, signal, record, key)) {
+            model.apply(event);
+            events++;
+          }
+        },
+        () => model.flush(),
+      );
       model.flush();
-      return { records, events, unknownAgent };
+      return { records: visited.records, events, unknownAgent, unmatched: visited.unmatched };
+    } finally {
+      raw.close();
+      model.close();
+    }
+  });
+}
+
+export interface PruneResult {
+  /** Sessions removed whole. */
+  readonly sessions: number;
+  readonly modelRows: number;
+  readonly rawRecords: number;
+  readonly bodies: number;
+  /** Bodies that also held records of sessions that stay: rewritten with only those. */
+  readonly rewrittenBodies: number;
+}
+
+/**
+ * Retention: deletes the sessions whose last activity is older than
+ * `cutoffMs`, whole (their model rows and their raw records, so no half prompt
+ * remains and a rebuild gives the same model), and model rows and raw records
+ * that name no session and are older than the cutoff. A session still active
+ * on either side (model or raw) is kept.
+ */
+export function pruneBefore(db: SqlDatabase, cutoffMs: number): PruneResult {
+  return inTransaction(db, 'prune', () => {
+    const raw = new RawRecordRepository(db);
+    const model = new ModelWriteRepository(db);
+    try {
+      const active = model.sessionsActiveSince(cutoffMs);
+      const idle = new Set([...raw.sessionsIdleSince(cutoffMs), ...model.sessionsIdleSince(cutoffMs)]);
+      const rawActive = new Set(raw.sessionsActiveSince(cutoffMs));
+      const victims = [...idle].filter((s) => !active.has(s) && !rawActive.has(s)).sort();
+      const modelRows = model.deleteSessions(victims, cutoffMs);
+      const pruned = raw.prune(victims, cutoffMs);
+      return { sessions: victims.length, modelRows, rawRecords: pruned.records, bodies: pruned.bodies, rewrittenBodies: pruned.rewrittenBodies };
     } finally {
       raw.close();
       model.close();

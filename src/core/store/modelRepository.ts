@@ -10,7 +10,7 @@
 
 import type { AgentKind } from '../model/agentKind';
 import { agentReportsCost, isAgentKind } from '../model/agentKind';
-import type { FileAccess, InputSummary, TokenCounts } from '../model/events';
+import type { FileAccess, InputSummary, TokenCounts, ToolEdit } from '../model/events';
 import { modelGroup } from '../model/modelName';
 import { BUILTIN_PRICE_TABLE, estimateCostMicros, priceFor, type PriceTable } from '../model/priceTable';
 import type {
@@ -225,26 +225,45 @@ function successOf(call: Row): boolean | null {
 
 const isWrite = (a: FileAccess): boolean => a !== 'read';
 
+/** Read statements, prepared once per database and reused by every call (preparing CALL_SQL costs more than running it for one file). */
+const readStatements = new WeakMap<SqlDatabase, Map<string, { stmt: SqlStatement; names: string[] }>>();
+
 /**
  * Reads inside one savepoint (one lock and one journal check instead of one
- * per statement), with statements reused within the call and freed at its end.
+ * per statement), with statements prepared once per database and reset after
+ * each use. A statement freed behind our back (an export() that reopened the
+ * connection, before sql.js 1.17) is prepared again.
  */
 class Reader {
-  private readonly cache = new Map<string, { stmt: SqlStatement; names: string[] }>();
+  private readonly cache: Map<string, { stmt: SqlStatement; names: string[] }>;
 
   constructor(private readonly db: SqlDatabase) {
+    let cache = readStatements.get(db);
+    if (!cache) {
+      cache = new Map();
+      readStatements.set(db, cache);
+    }
+    this.cache = cache;
     db.run('SAVEPOINT model_read');
   }
 
   all(sql: string, params: SqlValue[] = []): Row[] {
     let cached = this.cache.get(sql);
+    if (cached) {
+      try {
+        cached.stmt.bind(params);
+      } catch (err) {
+        if (!String(err).includes('Statement closed')) throw err;
+        cached = undefined;
+      }
+    }
     if (!cached) {
       const stmt = this.db.prepare(sql);
       cached = { stmt, names: stmt.getColumnNames() };
       this.cache.set(sql, cached);
+      stmt.bind(params);
     }
     const { stmt, names } = cached;
-    stmt.bind(params);
     const rows: Row[] = [];
     try {
       // get() + names read once: getAsObject() decodes every column name again on every row.
@@ -265,8 +284,6 @@ class Reader {
   }
 
   close(): void {
-    for (const { stmt } of this.cache.values()) stmt.free();
-    this.cache.clear();
     this.db.run('RELEASE model_read');
   }
 }
@@ -291,7 +308,8 @@ function groupBy(rows: readonly Row[], col: string): Map<string, Row[]> {
 const CALL_COLUMNS = [
   'key', 'session_id', 'prompt_id', 'call_id', 'tool', 'order_ms', 'order_seq', 'decision', 'raw_decision', 'decision_source',
   'result_decision', 'result_decision_source', 'has_result', 'success', 'exec_success', 'duration_ms', 'exec_duration_ms',
-  'span_duration_ms', 'error_type', 'error', 'exec_error', 'input_summary', 'decision_input', 'full_command',
+  'span_duration_ms', 'error_type', 'error', 'exec_error', 'input_summary', 'decision_input', 'full_command', 'edit', 'decision_edit',
+  'span_edit',
 ].map((c) => `tc.${c}`).join(', ');
 
 /** Request columns the views read (the response text only for steps). */
@@ -316,6 +334,35 @@ const CALL_SQL = (where: string): string => `
   LEFT JOIN tool_calls parent ON parent.key = sc.call_key AND parent.key != tc.key
   WHERE ${where}
   ORDER BY tc.order_ms, tc.order_seq, tc.key`;
+
+/**
+ * The touches of one file, by the path as sent or relative to its workspace:
+ * two index searches (file_touches_path covers every column read) rather than
+ * an OR, which would look each touch up again by its primary key.
+ */
+const TOUCHES_OF_PATH = `(
+  SELECT call_key, access, path, time_ms, session_id, relative_path FROM file_touches WHERE path = ?1
+  UNION ALL
+  SELECT call_key, access, path, time_ms, session_id, relative_path FROM file_touches WHERE relative_path = ?1 AND path != ?1
+) ft`;
+
+/**
+ * File touches with what the views say of their call: one statement, and only
+ * the call columns resolveDecision() and successOf() read (the decoded text of
+ * every row is most of a read's cost).
+ */
+const TOUCH_SQL = (where: string, from = 'file_touches ft'): string => `
+  SELECT ft.path, ft.relative_path, ft.access, ft.time_ms, ft.session_id,
+    tc.key, tc.prompt_id, tc.call_id, tc.tool, tc.decision, tc.raw_decision, tc.decision_source, tc.result_decision,
+    tc.result_decision_source, tc.has_result, tc.success, tc.exec_success,
+    w.decision AS w_decision, w.raw_decision AS w_raw_decision, w.source AS w_source
+  FROM ${from}
+  LEFT JOIN tool_calls tc ON tc.key = ft.call_key
+  LEFT JOIN tool_waits w ON w.span_id = COALESCE(
+    (SELECT w1.span_id FROM tool_waits w1 WHERE w1.tool_span_id = tc.span_id ORDER BY w1.span_id LIMIT 1),
+    (SELECT w2.span_id FROM tool_waits w2 WHERE w2.span_id = tc.decision_span_id))
+  WHERE ${where}
+  ORDER BY ft.time_ms, ft.path, ft.call_key, ft.access`;
 
 const FILES_SQL = (callWhere: string): string => `
   SELECT ft.call_key, ft.path, ft.relative_path, ft.access, MIN(ft.time_ms) AS time_ms
@@ -363,6 +410,8 @@ function toolCallView(row: Row, files: readonly Row[]): CallView {
       input: input ?? (fullCommand !== null ? { command: fullCommand } : null),
       parentCallId,
       subagentType: str(row, 'parent_subagent_type') ?? parentInput?.subagentType ?? null,
+      // The result's copy of the input first (it is what ran), then the decision's, then the span's.
+      edit: parseJson<ToolEdit>(str(row, 'edit')) ?? parseJson<ToolEdit>(str(row, 'decision_edit')) ?? parseJson<ToolEdit>(str(row, 'span_edit')),
     },
   };
 }
@@ -398,10 +447,13 @@ export class ModelRepository {
     return this.read((r) => {
       const requests = groupBy(r.all(`SELECT ${REQUEST_COLUMNS} FROM model_requests WHERE session_id IS NOT NULL`), 'session_id');
       const counts = new Map<string, { prompts: number; calls: number }>();
-      for (const row of r.all(`SELECT s.id,
-          (SELECT COUNT(*) FROM prompts p WHERE p.session_id = s.id) AS prompts,
-          (SELECT COUNT(*) FROM tool_calls t WHERE t.session_id = s.id) AS calls FROM sessions s`)) {
-        counts.set(str(row, 'id') ?? '', { prompts: num(row, 'prompts') ?? 0, calls: num(row, 'calls') ?? 0 });
+      // One pass over prompts and calls each (no per-session subquery: tool_calls has no session index).
+      for (const row of r.all(`SELECT session_id, SUM(prompts) AS prompts, SUM(calls) AS calls FROM (
+          SELECT session_id, COUNT(*) AS prompts, 0 AS calls FROM prompts WHERE session_id IS NOT NULL GROUP BY session_id
+          UNION ALL
+          SELECT session_id, 0, COUNT(*) FROM tool_calls WHERE session_id IS NOT NULL GROUP BY session_id
+        ) GROUP BY session_id`)) {
+        counts.set(str(row, 'session_id') ?? '', { prompts: num(row, 'prompts') ?? 0, calls: num(row, 'calls') ?? 0 });
       }
       const lines = this.lines(r);
       return r.all('SELECT * FROM sessions ORDER BY last_ms DESC, id').map((s) => {
@@ -511,7 +563,9 @@ export class ModelRepository {
   private promptRows(r: Reader, where: string, params: SqlValue[]): PromptRows {
     const inPrompts = `IN (SELECT p.id FROM prompts p WHERE ${where})`;
     const interactionEnd = new Map<string, number>();
-    for (const row of r.all(`SELECT prompt_id, MAX(interaction_end_ms) AS end_ms FROM span_context WHERE prompt_id ${inPrompts} GROUP BY prompt_id`, params)) {
+    const ends = `SELECT prompt_id, MAX(interaction_end_ms) AS end_ms FROM span_context
+      WHERE interaction_end_ms IS NOT NULL AND prompt_id ${inPrompts} GROUP BY prompt_id`;
+    for (const row of r.all(ends, params)) {
       const end = num(row, 'end_ms');
       if (end !== null) interactionEnd.set(str(row, 'prompt_id') ?? '', end);
     }
@@ -695,16 +749,14 @@ export class ModelRepository {
 
   /** Every touch of one file, matched by the path as sent or relative to its workspace, oldest first. */
   touchesForFile(path: string): FileTouchView[] {
-    return this.read((r) => this.touches(r, '(ft.path = ? OR ft.relative_path = ?)', [path, path]));
+    return this.read((r) => this.touches(r, '1 = 1', [path], TOUCHES_OF_PATH));
   }
 
-  private touches(r: Reader, where: string, params: SqlValue[]): FileTouchView[] {
-    const calls = new Map<string, Row>();
-    for (const row of r.all(CALL_SQL(`tc.key IN (SELECT ft.call_key FROM file_touches ft WHERE ${where})`), params)) calls.set(str(row, 'key') ?? '', row);
+  private touches(r: Reader, where: string, params: SqlValue[], from?: string): FileTouchView[] {
     return r
-      .all(`SELECT ft.* FROM file_touches ft WHERE ${where} ORDER BY ft.time_ms, ft.path, ft.key`, params)
+      .all(TOUCH_SQL(where, from), params)
       .map((t) => {
-        const call = calls.get(str(t, 'call_key') ?? '');
+        const call = str(t, 'key') === null ? null : t;
         return {
           path: str(t, 'path') ?? '',
           relativePath: str(t, 'relative_path'),

@@ -44,7 +44,7 @@ export function firstRowPrepared(db: SqlDatabase, sql: string, params: SqlValue[
   });
 }
 
-function withPrepared<T>(db: SqlDatabase, sql: string, use: (stmt: SqlStatement) => T): T {
+export function withPrepared<T>(db: SqlDatabase, sql: string, use: (stmt: SqlStatement) => T): T {
   let cache = prepared.get(db);
   if (!cache) {
     cache = new Map();
@@ -65,6 +65,14 @@ function withPrepared<T>(db: SqlDatabase, sql: string, use: (stmt: SqlStatement)
 
 /** sql.js encodes bound JS strings character by character in JS; bytes are copied in one go. */
 const encoder = new TextEncoder();
+
+/**
+ * UTF-8 of short texts (ids, names, models), shared by every batch: a pure
+ * function of the text, so safe to keep across transactions. Bounded: emptied
+ * when full. Callers must not mutate the arrays (sql.js only copies them).
+ */
+const encodedText = new Map<string, Uint8Array>();
+const ENCODED_TEXT_MAX = 20_000;
 
 /** Sequence placeholder for facts that have none (spans): they sort after same-millisecond events. */
 const NO_SEQ = Number.MAX_SAFE_INTEGER;
@@ -135,26 +143,29 @@ const REQUEST = 'key:t session_id:t prompt_id:t agent:t request_id:t trace_id:t 
 const SQL = {
   toolDecision: upsert(
     'tool_calls',
-    `${CALL} decision:t raw_decision:t decision_source:t decision_ms decision_span_id:t decision_input:t`,
+    `${CALL} decision:t raw_decision:t decision_source:t decision_ms decision_span_id:t decision_input:t decision_edit:t`,
     `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
       decision = excluded.decision, raw_decision = excluded.raw_decision, decision_source = excluded.decision_source,
-      decision_ms = excluded.decision_ms, decision_span_id = excluded.decision_span_id, decision_input = excluded.decision_input`,
+      decision_ms = excluded.decision_ms, decision_span_id = excluded.decision_span_id, decision_input = excluded.decision_input,
+      decision_edit = excluded.decision_edit`,
   ),
   toolResult: upsert(
     'tool_calls',
-    `${CALL} has_result=1 success duration_ms error_type:t error:t result_ms input_summary:t result_decision:t result_decision_source:t context_span_id:t`,
+    `${CALL} has_result=1 success duration_ms error_type:t error:t result_ms input_summary:t result_decision:t result_decision_source:t
+      context_span_id:t edit:t`,
     `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
       has_result = 1, success = excluded.success, duration_ms = excluded.duration_ms, error_type = excluded.error_type,
-      error = excluded.error, result_ms = excluded.result_ms, input_summary = excluded.input_summary,
+      error = excluded.error, result_ms = excluded.result_ms, input_summary = excluded.input_summary, edit = excluded.edit,
       result_decision = excluded.result_decision, result_decision_source = excluded.result_decision_source,
       context_span_id = ${least('context_span_id', TC)}`,
   ),
   toolSpan: upsert(
     'tool_calls',
-    `${CALL} span_id:t span_start_ms span_duration_ms full_command:t agent_id:t subagent_type:t context_span_id:t`,
+    `${CALL} span_id:t span_start_ms span_duration_ms full_command:t agent_id:t subagent_type:t context_span_id:t span_edit:t`,
     `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
       span_id = excluded.span_id, span_start_ms = excluded.span_start_ms, span_duration_ms = excluded.span_duration_ms,
       full_command = excluded.full_command, agent_id = excluded.agent_id, subagent_type = excluded.subagent_type,
+      span_edit = excluded.span_edit,
       context_span_id = ${least('context_span_id', TC)}`,
   ),
   toolExecution: upsert(
@@ -173,8 +184,8 @@ const SQL = {
   ),
   fileTouch: upsert(
     'file_touches',
-    'key:t call_key:t session_id:t path:t relative_path:t workspace_root:t access:t time_ms',
-    `ON CONFLICT(key) DO UPDATE SET time_ms = ${least('time_ms', 'file_touches')},
+    'call_key:t access:t path:t session_id:t relative_path:t workspace_root:t time_ms',
+    `ON CONFLICT(call_key, access, path) DO UPDATE SET time_ms = ${least('time_ms', 'file_touches')},
       session_id = ${least('session_id', 'file_touches')}`,
   ),
   modelRequest: upsert(
@@ -309,12 +320,13 @@ export interface ModelWriteOptions {
 }
 
 export class ModelWriteRepository {
-  private readonly encoded = new Map<string, Uint8Array>();
   private readonly sessions = new Map<string, SessionAggregate>();
   private readonly prompts = new Map<string, PromptAggregate>();
   /** span id → prompt id pairs already written in this batch (most records of a prompt share one span). */
   private readonly spanPrompts = new Map<string, string>();
   private readonly roots: readonly string[];
+  /** Workspace matches of the paths seen by this repository (a call's file is touched by several events). */
+  private readonly matches = new Map<string, ReturnType<typeof matchWorkspace>>();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -333,13 +345,14 @@ export class ModelWriteRepository {
     runPrepared(this.db, def.sql, params);
   }
 
-  /** UTF-8 of a text value; ids repeat across a batch, so short ones are encoded once. */
+  /** UTF-8 of a text value; ids repeat within and across batches, so short ones are encoded once. */
   private bytes(text: string): Uint8Array {
     if (text.length > 256) return encoder.encode(text);
-    let b = this.encoded.get(text);
+    let b = encodedText.get(text);
     if (!b) {
+      if (encodedText.size >= ENCODED_TEXT_MAX) encodedText.clear();
       b = encoder.encode(text);
-      this.encoded.set(text, b);
+      encodedText.set(text, b);
     }
     return b;
   }
@@ -394,6 +407,7 @@ export class ModelWriteRepository {
         this.run('toolDecision', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
           event.traceId, event.decision, event.rawDecision, event.source, event.timeMs, event.contextSpanId, json(event.input),
+          json(event.edit),
         ]);
         return;
       }
@@ -402,7 +416,7 @@ export class ModelWriteRepository {
         this.run('toolResult', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
           event.traceId, b(event.success), event.durationMs, event.errorType, event.error, event.timeMs, json(event.input),
-          event.decision, event.decisionSource, event.contextSpanId,
+          event.decision, event.decisionSource, event.contextSpanId, json(event.edit),
         ]);
         this.touches(key, event.sessionId, event.files, event.timeMs);
         return;
@@ -412,6 +426,7 @@ export class ModelWriteRepository {
         this.run('toolSpan', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.startMs, NO_SEQ, event.traceId,
           event.spanId, event.startMs, event.durationMs, event.fullCommand, event.agentId, event.subagentType, event.contextSpanId,
+          json(event.edit),
         ]);
         this.touches(key, event.sessionId, event.files, event.startMs);
         return;
@@ -485,7 +500,62 @@ export class ModelWriteRepository {
   }
 
   close(): void {
-    this.encoded.clear();
+    // Nothing held: the text cache is shared (see encodedText).
+  }
+
+  /** Ids of the sessions the model has seen activity of at or after `ms`. */
+  sessionsActiveSince(ms: number): Set<string> {
+    const rows = this.db.exec('SELECT id FROM sessions WHERE last_ms >= ?', [ms])[0]?.values ?? [];
+    return new Set(rows.map((r) => String(r[0])));
+  }
+
+  /** Ids of the sessions whose last activity is before `ms`. */
+  sessionsIdleSince(ms: number): string[] {
+    const rows = this.db.exec('SELECT id FROM sessions WHERE last_ms < ?', [ms])[0]?.values ?? [];
+    return rows.map((r) => String(r[0]));
+  }
+
+  /**
+   * Deletes every model row of these sessions (whole sessions: no half prompt
+   * stays), and rows that name no session whose time is before `sessionlessBeforeMs`.
+   * Returns how many rows were deleted.
+   */
+  deleteSessions(sessionIds: readonly string[], sessionlessBeforeMs: number): number {
+    const db = this.db;
+    const ids = JSON.stringify(sessionIds);
+    const inSessions = '(SELECT value FROM json_each(?1))';
+    let rows = 0;
+    const run = (sql: string, params: SqlValue[]): void => {
+      db.run(sql, params);
+      rows += db.getRowsModified();
+    };
+    // Span context first: rows written from log records carry the prompt but no session, execution spans the call.
+    run(
+      `DELETE FROM span_context WHERE session_id IN ${inSessions}
+         OR prompt_id IN (SELECT id FROM prompts WHERE session_id IN ${inSessions})
+         OR call_key IN (SELECT key FROM tool_calls WHERE session_id IN ${inSessions})`,
+      [ids],
+    );
+    run(`DELETE FROM file_touches WHERE session_id IN ${inSessions} OR call_key IN (SELECT key FROM tool_calls WHERE session_id IN ${inSessions})`, [ids]);
+    for (const table of ['prompts', 'model_requests', 'tool_calls', 'tool_waits', 'steps', 'metric_points']) {
+      run(`DELETE FROM ${table} WHERE session_id IN ${inSessions}`, [ids]);
+    }
+    run(`DELETE FROM sessions WHERE id IN ${inSessions}`, [ids]);
+    // Rows of no session, by their own time.
+    const before = sessionlessBeforeMs;
+    for (const [table, time] of [
+      ['prompts', 'last_ms'],
+      ['model_requests', 'COALESCE(time_ms, span_start_ms)'],
+      ['tool_calls', 'order_ms'],
+      ['tool_waits', 'time_ms'],
+      ['file_touches', 'time_ms'],
+      ['steps', 'time_ms'],
+      ['metric_points', 'time_ms'],
+    ] as const) {
+      run(`DELETE FROM ${table} WHERE session_id IS NULL AND ${time} < ?`, [before]);
+    }
+    run('DELETE FROM span_context WHERE session_id IS NULL AND prompt_id IS NULL AND call_key IS NULL', []);
+    return rows;
   }
 
   private requestKey(sessionId: string | null, requestId: string | null, eventKey: string): string {
@@ -501,11 +571,12 @@ export class ModelWriteRepository {
 
   private touches(callKey: string, sessionId: string | null, files: readonly FileRef[], timeMs: number): void {
     for (const f of files) {
-      const match = matchWorkspace(f.path, this.roots);
-      this.run('fileTouch', [
-        `${callKey}${SEP}${f.access}${SEP}${f.path}`, callKey, sessionId, f.path, match?.relativePath ?? null,
-        match?.root ?? null, f.access, timeMs,
-      ]);
+      let match = this.matches.get(f.path);
+      if (match === undefined) {
+        match = matchWorkspace(f.path, this.roots);
+        this.matches.set(f.path, match);
+      }
+      this.run('fileTouch', [callKey, f.access, f.path, sessionId, match?.relativePath ?? null, match?.root ?? null, timeMs]);
       if (match && sessionId !== null) {
         const s = this.sessionAggregate(sessionId, null);
         if (s) s.workspace = minStr(s.workspace, match.root);

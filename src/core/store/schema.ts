@@ -2,9 +2,10 @@
 // ./databaseFile.ts, which also refuses a database newer than it knows).
 //
 // Two halves:
-// - Raw records: every OTLP record as received (normalised), with its resource
-//   and scope deduplicated. This is the audit trail; a record's natural key is
-//   UNIQUE, which is what makes a retried export a no-op.
+// - Raw records (the audit trail): every request body as received, compressed,
+//   one row per ingested journal entry (raw_bodies), and one compact row per
+//   record (raw_records) with its natural key. The key is the primary key,
+//   which is what makes a retried export a no-op. See rawRecordRepository.ts.
 // - The model: sessions, prompts, model requests, tool calls, file touches,
 //   other steps, metric points. Derived from the raw records only; it can be
 //   dropped and rebuilt from them at any time (see rebuildModel in ./ingest.ts).
@@ -14,43 +15,67 @@
 // final model does not depend on the order records arrive in. Cross-signal
 // references (span ids, trace ids) are plain columns, not foreign keys: either
 // side may arrive first.
+//
+// Version 1 was rewritten in place (raw side: compressed bodies and a compact
+// key table instead of one JSON row per record; tool calls keep their edit
+// text) before any release, which is simpler than a migration chain for data
+// that only exists on development machines: such a database (schema version 1,
+// old layout) must be deleted by hand; the next start replays what the journal
+// still holds. From the first release on, every change is a new migration.
 
 import type { Migration } from './sqlJs';
 
 const V1_RAW = `
-CREATE TABLE resources (
+-- One row per ingested request (journal entry): the body as received (after HTTP
+-- decompression), compressed (compression: br = brotli). encoding: json |
+-- protobuf (an OTLP request body) or records (normalised records, when the
+-- caller had no wire body). Bodies none of whose records were new (a retried
+-- export) are not kept.
+CREATE TABLE raw_bodies (
   id INTEGER PRIMARY KEY,
-  hash TEXT NOT NULL UNIQUE,
-  attributes TEXT NOT NULL
-);
-
-CREATE TABLE scopes (
-  id INTEGER PRIMARY KEY,
-  hash TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL,
-  version TEXT NOT NULL,
-  attributes TEXT NOT NULL
-);
-
--- One row per log record, span or metric data point. natural_key is the record's
--- time (base 36) and a hash of its content and origin: see rawRecordRepository.ts.
--- record is the normalised record as JSON, without resource and scope (by id).
-CREATE TABLE raw_records (
-  id INTEGER PRIMARY KEY,
-  natural_key TEXT NOT NULL UNIQUE,
-  signal TEXT NOT NULL,
-  agent TEXT NOT NULL,
-  name TEXT,
-  session_id TEXT,
-  prompt_id TEXT,
-  time_ms INTEGER,
-  resource_id INTEGER NOT NULL REFERENCES resources(id),
-  scope_id INTEGER NOT NULL REFERENCES scopes(id),
   journal_seq INTEGER NOT NULL,
   received_at_ms INTEGER NOT NULL,
-  record TEXT NOT NULL
+  signal TEXT NOT NULL,
+  encoding TEXT NOT NULL,
+  compression TEXT NOT NULL,
+  byte_length INTEGER NOT NULL,
+  body BLOB NOT NULL
 );
-CREATE INDEX raw_records_session ON raw_records(session_id, time_ms);
+
+-- Text the raw index repeats on every record (agent, event name, session id,
+-- prompt id), stored once: raw_records holds their ids.
+CREATE TABLE raw_values (
+  id INTEGER PRIMARY KEY,
+  value TEXT NOT NULL UNIQUE
+);
+
+-- One row per log record, span or metric data point. key: 8 characters of the
+-- record's time (ms, in an alphabet that sorts like the numbers; all '-' when it
+-- has none) then 16 of a SHA-1 (base64url, 96 bits) of its signal, resource,
+-- scope and content, so a time range is a key range. idx: the record's
+-- position among the decoded records of its body. agent, name, session_id,
+-- prompt_id: raw_values ids. No secondary index: a record costs one b-tree
+-- insert; sessions are found through raw_body_sessions.
+CREATE TABLE raw_records (
+  key TEXT PRIMARY KEY,
+  body_id INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  agent INTEGER NOT NULL,
+  name INTEGER,
+  session_id INTEGER,
+  prompt_id INTEGER
+) WITHOUT ROWID;
+
+-- Which bodies hold records of which session (0: records without one), and the
+-- key range those records span: a session's records are found body by body as
+-- ranges of the primary key.
+CREATE TABLE raw_body_sessions (
+  session_id INTEGER NOT NULL,
+  body_id INTEGER NOT NULL,
+  first_key TEXT NOT NULL,
+  last_key TEXT NOT NULL,
+  PRIMARY KEY (session_id, body_id)
+) WITHOUT ROWID;
 `;
 
 const V1_MODEL = `
@@ -129,7 +154,6 @@ CREATE TABLE model_requests (
   context_span_id TEXT
 );
 CREATE INDEX model_requests_prompt ON model_requests(prompt_id, time_ms);
-CREATE INDEX model_requests_session ON model_requests(session_id);
 
 CREATE TABLE tool_calls (
   key TEXT PRIMARY KEY,
@@ -166,11 +190,14 @@ CREATE TABLE tool_calls (
   span_start_ms INTEGER,
   span_duration_ms INTEGER,
   context_span_id TEXT,
-  trace_id TEXT
+  trace_id TEXT,
+  -- The edit's text as the agent sent it (JSON of ToolEdit), by source: result event, decision event, tool span.
+  edit TEXT,
+  decision_edit TEXT,
+  span_edit TEXT
 );
 -- Also finds the calls still waiting for a prompt (prompt_id IS NULL) after each batch.
 CREATE INDEX tool_calls_prompt ON tool_calls(prompt_id, order_ms);
-CREATE INDEX tool_calls_session ON tool_calls(session_id);
 
 -- Permission waits (Claude Code tool.blocked_on_user): they name no call, only their parent tool span.
 CREATE TABLE tool_waits (
@@ -182,22 +209,23 @@ CREATE TABLE tool_waits (
   source TEXT,
   wait_ms INTEGER,
   time_ms INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX tool_waits_tool_span ON tool_waits(tool_span_id);
 
+-- A call's touches are a range of the primary key.
 CREATE TABLE file_touches (
-  key TEXT PRIMARY KEY,
   call_key TEXT NOT NULL,
-  session_id TEXT,
+  access TEXT NOT NULL,
   path TEXT NOT NULL,
+  session_id TEXT,
   relative_path TEXT,
   workspace_root TEXT,
-  access TEXT NOT NULL,
-  time_ms INTEGER
-);
-CREATE INDEX file_touches_path ON file_touches(path);
-CREATE INDEX file_touches_relative ON file_touches(relative_path);
-CREATE INDEX file_touches_call ON file_touches(call_key);
+  time_ms INTEGER,
+  PRIMARY KEY (call_key, access, path)
+) WITHOUT ROWID;
+-- Covering for touchesForFile (the editor asks per file): no primary-key lookup per touch.
+CREATE INDEX file_touches_path ON file_touches(path, time_ms, session_id, relative_path);
+CREATE INDEX file_touches_relative ON file_touches(relative_path) WHERE relative_path IS NOT NULL;
 CREATE INDEX file_touches_session ON file_touches(session_id);
 
 -- Which prompt or tool call a span id stands for: log records name the span they
@@ -209,8 +237,9 @@ CREATE TABLE span_context (
   call_key TEXT,
   interaction_start_ms INTEGER,
   interaction_end_ms INTEGER
-);
-CREATE INDEX span_context_prompt ON span_context(prompt_id);
+) WITHOUT ROWID;
+-- Only interactions (a prompt's own spans) are looked up by prompt: when it ended.
+CREATE INDEX span_context_prompt ON span_context(prompt_id) WHERE interaction_end_ms IS NOT NULL;
 
 CREATE TABLE steps (
   key TEXT PRIMARY KEY,
@@ -228,7 +257,6 @@ CREATE TABLE steps (
   context_span_id TEXT
 );
 CREATE INDEX steps_prompt ON steps(prompt_id, time_ms);
-CREATE INDEX steps_session ON steps(session_id, time_ms);
 
 CREATE TABLE metric_points (
   key TEXT PRIMARY KEY,
@@ -254,6 +282,9 @@ export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'raw record
 
 /** The schema version this build writes; a database above it is refused. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** The audit trail (see rawRecordRepository.ts). */
+export const RAW_TABLES: readonly string[] = ['raw_bodies', 'raw_values', 'raw_records', 'raw_body_sessions'];
 
 /** Tables derived from raw records; rebuildModel() empties them. Order: none references another. */
 export const MODEL_TABLES: readonly string[] = [

@@ -16,10 +16,11 @@ import type { DecodedBatch, Signal } from '../otlp/types';
 import { SIGNALS } from '../otlp/types';
 import { DatabaseFile, type RecoveredFile } from './databaseFile';
 import { errorMessage, type StoreLogger } from './fsUtil';
-import { ingestBatch, rebuildModel, type IngestResult } from './ingest';
+import { ingestBatch, pruneBefore, rebuildModel, type IngestResult, type PruneResult } from './ingest';
 import { Journal, JournalUnavailableError, type JournalEntry, type TailRecovery } from './journal';
 import { ModelRepository } from './modelRepository';
-import { DEFAULT_RETENTION, storePaths, type RetentionPolicy } from './retention';
+import { RawRecordRepository, type RawRecordQuery, type RawRecordView } from './rawRecordRepository';
+import { DEFAULT_RETENTION, retentionCutoffMs, storePaths, type RetentionPolicy } from './retention';
 import { MIGRATIONS } from './schema';
 
 export const OTLP_ENTRY_KIND = 'otlp';
@@ -72,6 +73,8 @@ export class TrailStore implements TelemetrySink {
   readonly #onDidIngest = new Emitter<IngestNotice>();
   #version = 0;
   #closed = false;
+  /** Model retention runs a minute after opening, then daily (journal retention follows snapshots). */
+  #retentionTimer: NodeJS.Timeout | undefined;
 
   /** Fires after each journal entry is in the model (synchronously, on the commit path). */
   readonly onDidIngest: Event<IngestNotice> = this.#onDidIngest.event;
@@ -108,6 +111,7 @@ export class TrailStore implements TelemetrySink {
     file.onDidSnapshot((info) => {
       void store.#prune(info.durableJournalSeq);
     });
+    store.#scheduleRetention(60_000);
     if (recovered) log('warn', `database file did not load (${recovered.reason}); moved to ${recovered.movedTo} and rebuilt from the journal`);
     return {
       store,
@@ -152,30 +156,51 @@ export class TrailStore implements TelemetrySink {
     }
   }
 
+  /**
+   * Ingests one commit group in ONE transaction (one SQLite commit per group, not
+   * per request). An entry that fails is rolled back alone (a savepoint inside
+   * ingestBatch), logged and skipped: it would fail again on every start.
+   */
   #apply(entries: readonly JournalEntry[]): void {
-    for (const entry of entries) {
-      const seq = entry.seq;
-      try {
-        const batch = this.#decoded.get(entry.payload) ?? decodeEntry(entry);
-        const result = this.#file.transaction(() => {
-          const r = ingestBatch(this.#file.db, batch, {
+    const notices: IngestNotice[] = [];
+    this.#file.transaction(() => {
+      for (const entry of entries) {
+        const seq = entry.seq;
+        try {
+          const batch = this.#decoded.get(entry.payload) ?? decodeEntry(entry);
+          const result = ingestBatch(this.#file.db, batch, {
             journalSeq: seq,
             receivedAtMs: entry.receivedAtMs,
             workspaceRoots: this.#options.workspaceRoots,
+            // The verbatim request body is what the audit trail keeps.
+            body: { bytes: entry.payload, encoding: entry.meta.encoding === 'protobuf' ? 'protobuf' : 'json' },
           });
-          this.#file.setAppliedJournalSeq(seq);
-          return r;
-        });
-        this.#version++;
-        this.#onDidIngest.fire({ journalSeq: seq, signal: batch.signal, result });
-      } catch (err) {
-        // A body that cannot be ingested would fail again on every start: keep it in
-        // the journal (the audit trail), log it, and move on.
-        this.#log('error', `journal entry ${seq} could not be ingested: ${errorMessage(err)}`);
-        this.#file.transaction(() => this.#file.setAppliedJournalSeq(seq));
+          notices.push({ journalSeq: seq, signal: batch.signal, result });
+        } catch (err) {
+          this.#log('error', `journal entry ${seq} could not be ingested: ${errorMessage(err)}`);
+        }
+        this.#file.setAppliedJournalSeq(seq);
       }
+    });
+    for (const n of notices) {
+      this.#version++;
+      this.#onDidIngest.fire(n);
     }
     this.#file.scheduleSnapshot();
+  }
+
+  #scheduleRetention(delayMs: number): void {
+    this.#retentionTimer = setTimeout(() => {
+      if (this.#closed) return;
+      try {
+        const r = this.pruneExpired();
+        if (r.sessions > 0) this.#log('info', `retention removed ${r.sessions} sessions idle for longer than the retention period`);
+      } catch (err) {
+        this.#log('warn', `retention failed: ${errorMessage(err)}`);
+      }
+      this.#scheduleRetention(24 * 60 * 60 * 1000);
+    }, delayMs);
+    this.#retentionTimer.unref();
   }
 
   async #prune(durableSeq: number): Promise<void> {
@@ -185,6 +210,20 @@ export class TrailStore implements TelemetrySink {
     } catch (err) {
       this.#log('warn', `journal prune failed: ${errorMessage(err)}`);
     }
+  }
+
+  /** Removes whole sessions idle since before the retention cutoff (model and raw records). */
+  pruneExpired(nowMs: number = Date.now()): PruneResult {
+    const cutoff = retentionCutoffMs(this.#options.retention ?? DEFAULT_RETENTION, nowMs);
+    const result = this.#file.transaction(() => pruneBefore(this.#file.db, cutoff));
+    this.#version++;
+    this.#file.scheduleSnapshot();
+    return result;
+  }
+
+  /** The audit trail: records as received, decoded again from the stored bodies. */
+  readRawRecords(query: RawRecordQuery = {}): RawRecordView[] {
+    return new RawRecordRepository(this.#file.db).read(query);
   }
 
   /** Re-derives the model from the raw records (after an adapter fix, say). */
@@ -213,6 +252,7 @@ export class TrailStore implements TelemetrySink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#retentionTimer);
     await this.#journal.close();
     await this.#file.close();
     this.#onDidIngest.dispose();

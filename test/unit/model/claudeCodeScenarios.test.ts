@@ -19,6 +19,7 @@ import {
   freshDb,
   hasBinaryBodies,
   ingestAll,
+  ingestRequests,
   loadRequests,
   readScenario,
   scenarioDirs,
@@ -158,7 +159,7 @@ describe('Claude Code scenarios', () => {
 
       test('in captured order, the model matches scenario.json', async () => {
         const db = await freshDb();
-        const results = ingestAll(db, requests.map((r) => r.batch), roots);
+        const results = ingestRequests(db, requests, roots);
         assert.equal(results.reduce((n, r) => n + r.unknownAgent, 0), 0, 'every record is Claude Code');
         ordered = snapshot(db);
         checkAgainstScenario(ordered, s);
@@ -199,10 +200,20 @@ describe('Claude Code scenarios', () => {
       if (hasBinaryBodies(dir)) {
         test('protobuf wire bytes and their readable JSON twin give the same model', async () => {
           const db = await freshDb();
-          ingestAll(db, loadRequests(dir, 'decodedJson').map((r) => r.batch), roots);
+          ingestRequests(db, loadRequests(dir, 'decodedJson'), roots);
           const fromJson = snapshot(db);
           checkAgainstScenario(fromJson, s);
           assert.deepEqual(fromJson, ordered);
+          db.close();
+        });
+
+        test('a record has the same natural key in protobuf and in JSON: the JSON twin of a protobuf export is a retry', async () => {
+          const db = await freshDb();
+          ingestRequests(db, requests, roots);
+          const again = ingestRequests(db, loadRequests(dir, 'decodedJson'), roots, 1000);
+          assert.equal(again.reduce((n, r) => n + r.stored, 0), 0);
+          assert.equal(again.reduce((n, r) => n + r.duplicates, 0), again.reduce((n, r) => n + r.received, 0));
+          assert.deepEqual(snapshot(db), ordered);
           db.close();
         });
       }

@@ -10,7 +10,7 @@ import { BUILTIN_PRICE_TABLE, estimateCostMicros, priceFor, withOverrides } from
 import type { DecodedBatch, LogRecord, Span } from '../../../src/core/otlp/types';
 import { ingestBatch } from '../../../src/core/store/ingest';
 import { ModelRepository } from '../../../src/core/store/modelRepository';
-import { serializeRecord } from '../../../src/core/store/rawRecordRepository';
+import { RawRecordRepository, serializeRecord } from '../../../src/core/store/rawRecordRepository';
 import type { SqlDatabase } from '../../../src/core/store/sqlJs';
 import { claudeEvent, span } from '../agents/records';
 import { freshDb, loadRequests, scenarioDirs } from './scenarioSupport';
@@ -37,10 +37,11 @@ describe('ingestBatch', () => {
     assert.equal(unknown, count(db, 'raw_records'));
     assert.equal(count(db, 'sessions') + count(db, 'prompts') + count(db, 'tool_calls'), 0);
     // The raw index still knows what each record is.
-    const names = db.exec("SELECT DISTINCT name FROM raw_records WHERE signal = 'logs' AND name LIKE 'codex.%'")[0]?.values ?? [];
-    assert.ok(names.length > 0, 'event names read from the event.name attribute, not the Rust call site');
-    const sessions = db.exec("SELECT COUNT(*) FROM raw_records WHERE signal = 'logs' AND session_id IS NOT NULL")[0].values[0][0];
-    assert.ok(Number(sessions) > 0, 'Codex conversation.id is indexed as the session');
+    const stored = new RawRecordRepository(db).read();
+    assert.equal(stored.length, unknown);
+    const names = new Set(stored.filter((r) => r.signal === 'logs' && r.name?.startsWith('codex.')).map((r) => r.name));
+    assert.ok(names.size > 0, 'event names read from the event.name attribute, not the Rust call site');
+    assert.ok(stored.some((r) => r.signal === 'logs' && r.sessionId !== null), 'Codex conversation.id is indexed as the session');
     db.close();
   });
 

@@ -1,21 +1,32 @@
 // The model is derived from the raw records only: emptying it and deriving it
-// again must give back exactly the same rows and the same answers.
+// again (decoding the stored request bodies: JSON, protobuf, normalised
+// records) must give back exactly the same rows and the same answers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { rebuildModel } from '../../../src/core/store/ingest';
 import { MODEL_TABLES } from '../../../src/core/store/schema';
 import type { SqlDatabase } from '../../../src/core/store/sqlJs';
-import { dumpTables, freshDb, ingestAll, loadRequests, readScenario, scenarioDirs, shuffle, snapshot, splitRecordByRecord } from './scenarioSupport';
+import { dumpTables, freshDb, ingestAll, ingestRequests, loadRequests, readScenario, scenarioDirs, shuffle, snapshot, splitRecordByRecord } from './scenarioSupport';
 
 const claudeDirs = scenarioDirs('claude-code');
 const otherDirs = [...scenarioDirs('codex'), ...scenarioDirs('gemini-cli')];
 const roots = claudeDirs.map((d) => readScenario(d).workspace);
 
+/** Every capture with its wire bodies (JSON, protobuf, gzip and gRPC bodies decompressed), as from the journal. */
 async function everythingIngested(): Promise<{ db: SqlDatabase; unknown: number }> {
   const db = await freshDb();
   let unknown = 0;
-  for (const dir of claudeDirs) ingestAll(db, loadRequests(dir).map((r) => r.batch), roots);
-  for (const dir of otherDirs) for (const r of ingestAll(db, loadRequests(dir).map((x) => x.batch), roots)) unknown += r.unknownAgent;
+  let seq = 1;
+  for (const dir of claudeDirs) {
+    const requests = loadRequests(dir);
+    ingestRequests(db, requests, roots, seq);
+    seq += requests.length;
+  }
+  for (const dir of otherDirs) {
+    const requests = loadRequests(dir);
+    for (const r of ingestRequests(db, requests, roots, seq)) unknown += r.unknownAgent;
+    seq += requests.length;
+  }
   return { db, unknown };
 }
 
@@ -28,8 +39,12 @@ describe('rebuildModel', () => {
     assert.ok(before.answers.prompts.length >= 15, 'the model is not empty');
     const raw = rawCount(db);
 
+    const encodings = db.exec('SELECT DISTINCT encoding FROM raw_bodies ORDER BY encoding')[0].values.flat();
+    assert.deepEqual(encodings, ['json', 'protobuf'], 'bodies are kept as they arrived');
+
     const result = rebuildModel(db, { workspaceRoots: roots });
     assert.equal(result.records, raw);
+    assert.equal(result.unmatched, 0);
     assert.equal(result.unknownAgent, unknown, 'Codex and Gemini records are replayed but claimed by no adapter');
     assert.ok(unknown > 0);
     assert.equal(rawCount(db), raw, 'raw records are left alone');

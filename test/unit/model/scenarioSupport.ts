@@ -7,7 +7,9 @@ import zlib from 'node:zlib';
 import { decodeJson } from '../../../src/core/otlp/decodeJson';
 import { decodeProtobuf } from '../../../src/core/otlp/decodeProtobuf';
 import type { DecodedBatch, Signal } from '../../../src/core/otlp/types';
+import { DEFAULT_PRAGMAS } from '../../../src/core/store/databaseFile';
 import { ingestBatch, type IngestResult } from '../../../src/core/store/ingest';
+import type { RequestBody } from '../../../src/core/store/rawRecordRepository';
 import { ModelRepository } from '../../../src/core/store/modelRepository';
 import { MIGRATIONS } from '../../../src/core/store/schema';
 import { loadSqlJs, type SqlDatabase } from '../../../src/core/store/sqlJs';
@@ -19,6 +21,8 @@ export interface CapturedRequest {
   readonly file: string;
   readonly signal: Signal;
   readonly batch: DecodedBatch;
+  /** The body the batch was decoded from (after decompression), as the journal holds it. */
+  readonly body: RequestBody;
 }
 
 const BODY = /^(\d{4})-(?:http|grpc)-(logs|metrics|traces)\.(json|pb|pb\.gz|decoded\.json)$/;
@@ -38,13 +42,15 @@ export function loadRequests(dir: string, format: BodyFormat = 'wire'): Captured
     const signal = m[2] as Signal;
     const ext = m[3];
     const bytes = fs.readFileSync(path.join(dir, file));
+    const json = (): CapturedRequest => ({ file, signal, batch: decodeJson(signal, bytes), body: { bytes, encoding: 'json' } });
+    const protobuf = (b: Uint8Array): CapturedRequest => ({ file, signal, batch: decodeProtobuf(signal, b), body: { bytes: b, encoding: 'protobuf' } });
     if (format === 'decodedJson') {
-      if (ext === 'json' || ext === 'decoded.json') out.push({ file, signal, batch: decodeJson(signal, bytes) });
+      if (ext === 'json' || ext === 'decoded.json') out.push(json());
       continue;
     }
-    if (ext === 'json') out.push({ file, signal, batch: decodeJson(signal, bytes) });
-    else if (ext === 'pb') out.push({ file, signal, batch: decodeProtobuf(signal, bytes) });
-    else if (ext === 'pb.gz') out.push({ file, signal, batch: decodeProtobuf(signal, zlib.gunzipSync(bytes)) });
+    if (ext === 'json') out.push(json());
+    else if (ext === 'pb') out.push(protobuf(bytes));
+    else if (ext === 'pb.gz') out.push(protobuf(zlib.gunzipSync(bytes)));
   }
   return out;
 }
@@ -53,9 +59,11 @@ export function hasBinaryBodies(dir: string): boolean {
   return fs.readdirSync(dir).some((f) => /\.pb(\.gz)?$/.test(f));
 }
 
+/** An in-memory database with the store's schema and connection settings. */
 export async function freshDb(): Promise<SqlDatabase> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
+  for (const p of DEFAULT_PRAGMAS) db.exec(p);
   for (const m of MIGRATIONS) db.exec(m.sql);
   return db;
 }
@@ -104,8 +112,16 @@ export function splitRecordByRecord(requests: readonly CapturedRequest[]): Decod
   return out;
 }
 
+/** Batches without their bodies: the store keeps their normalised records as the audit trail. */
 export function ingestAll(db: SqlDatabase, batches: readonly DecodedBatch[], workspaceRoots: readonly string[] = []): IngestResult[] {
   return batches.map((batch, i) => ingestBatch(db, batch, { journalSeq: i + 1, receivedAtMs: 1_700_000_000_000 + i, workspaceRoots }));
+}
+
+/** Captured requests with their wire bodies, as the store ingests them from the journal. */
+export function ingestRequests(db: SqlDatabase, requests: readonly CapturedRequest[], workspaceRoots: readonly string[] = [], firstSeq = 1): IngestResult[] {
+  return requests.map((r, i) =>
+    ingestBatch(db, r.batch, { journalSeq: firstSeq + i, receivedAtMs: 1_700_000_000_000 + firstSeq + i, workspaceRoots, body: r.body }),
+  );
 }
 
 // ── the model as one comparable value ─────────────────────────────────────
