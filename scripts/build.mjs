@@ -27,6 +27,8 @@ await Promise.all([
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow: take its ESM build.
+    mainFields: ['module', 'main'],
   }),
   esbuild.build({
     ...common,

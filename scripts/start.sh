@@ -22,15 +22,14 @@ bash test/e2e/setup.sh
 # ------------------------------------------------------------------------------------------------------------
 # HOOK: feed a recorded Claude Code session into the extension's listener, so the demo has something to show.
 # Called once code-server answers, with URL, WORKSPACE (the demo project), RUN_DIR and PORT set.
-# Not possible yet: the extension does not run its listener. To add later, e.g.
-#   - wait until the listener answers: the extension (and its listener) only starts once a browser has the
-#     workbench open, so poll 127.0.0.1:<agentTrail.listener.port, default 4318> before sending;
-#   - send test/fixtures/claude-code/multi-tool-http-json with its recorded workspace path
-#     /home/dev/projects/multi-tool-http-json rewritten to "$WORKSPACE" (rewriteRecordedPaths() in
-#     test/e2e/demoWorkspace.mjs), e.g. `node dist/cli.js <replay command> ... &` (in the background, so
-#     Ctrl-C still stops everything).
+# The extension (and its listener) only starts once a browser has the workbench open: test/e2e/feedSession.mjs
+# waits (up to 10 minutes) until the listener named by the run's settings or the store's owner lock answers,
+# then posts test/fixtures/claude-code/multi-tool-http-json with /home/dev/projects/multi-tool-http-json
+# rewritten to "$WORKSPACE" and its times moved to now. In the background, so Ctrl-C still stops everything
+# (the feeder gives up as soon as this script is gone).
 feed_recorded_session() {
-  echo "[start] (hook) feeding a recorded session: not available yet"
+  echo "[start] open the URL above: the recorded Claude Code session is sent to Agent Trail once the editor is up"
+  node test/e2e/feedSession.mjs --workspace "$WORKSPACE" --run-dir "$RUN_DIR" --now --timeout 600 --watch-pid "$$" &
 }
 # ------------------------------------------------------------------------------------------------------------
 

@@ -1,11 +1,23 @@
-// Composition root of the extension. activate() only composes services and
-// registers their disposables; the editor issue fills it in.
+// Entry point. activate() only composes (see container.ts); deactivate() closes
+// the listener and flushes the store before the extension host goes away.
 import type * as vscode from 'vscode';
+import type { AgentTrailApi } from './api';
+import { Container } from './container';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Intentionally empty until the editor issue: the listener runs headless via the CLI.
+let container: Container | undefined;
+
+export function activate(context: vscode.ExtensionContext): AgentTrailApi {
+  const startedAt = performance.now();
+  const c = new Container(context, startedAt);
+  container = c;
+  context.subscriptions.push(c);
+  c.startSoon();
+  c.activated();
+  return c.api;
 }
 
 export async function deactivate(): Promise<void> {
-  // Nothing to flush yet.
+  const c = container;
+  container = undefined;
+  await c?.shutdown();
 }

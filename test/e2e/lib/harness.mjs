@@ -67,17 +67,24 @@ export function freePort(preferred = 0) {
 
 /**
  * A fresh temp folder for one run: udd/ (user data dir, with quiet User/settings.json), sdd/ (server data dir),
+ * agent-trail-data/ (the extension's store, created by the extension),
  * exts/ (extensions dir), xdg/ (XDG_CONFIG_HOME), chromium/ (browser profile), server.log.
  * finish(ok): removes it when ok (unless keep), else keeps it and prints where it is.
  */
 export function makeRunDir(prefix, { settings = {}, keep = !!process.env.E2E_KEEP } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `agent-trail-${prefix}-`));
   for (const d of ['udd/User', 'sdd', 'exts', 'xdg', 'chromium']) fs.mkdirSync(path.join(dir, d), { recursive: true });
-  const json = JSON.stringify({ ...E2E_SETTINGS, ...settings }, null, 2) + '\n';
+  // Agent Trail: a store of this run's own and any free listener port, so that concurrent runs (and the user's
+  // own VS Code) neither share an owner lock nor fight over 4318. `settings` can override both.
+  const runSettings = { 'agentTrail.store.dataDir': path.join(dir, 'agent-trail-data'), 'agentTrail.listener.port': 0, 'agentTrail.listener.grpcPort': 0 };
+  const json = JSON.stringify({ ...E2E_SETTINGS, ...runSettings, ...settings }, null, 2) + '\n';
   fs.writeFileSync(path.join(dir, 'udd/User/settings.json'), json);
-  // the VS Code server (ext-host mode) reads machine settings from its server data dir
-  fs.mkdirSync(path.join(dir, 'sdd/data/Machine'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'sdd/data/Machine/settings.json'), json);
+  // Machine-scoped settings (agentTrail.store.dataDir) of a remote window come from <user-data-dir>/Machine when
+  // --user-data-dir is given (both servers here), else from <server-data-dir>/data/Machine: write both.
+  for (const machine of ['udd/Machine', 'sdd/data/Machine']) {
+    fs.mkdirSync(path.join(dir, machine), { recursive: true });
+    fs.writeFileSync(path.join(dir, machine, 'settings.json'), json);
+  }
   const run = {
     dir,
     serverLog: path.join(dir, 'server.log'),
@@ -211,7 +218,15 @@ export function tail(file, lines = 30) {
  * a tty, orphans a bash outside the group); config kept out of $HOME.
  */
 function serverEnv(run, extra = {}) {
-  return { ...process.env, VSCODE_CLI: '1', XDG_CONFIG_HOME: path.join(run.dir, 'xdg'), E2E_RUN_DIR: run.dir, ...extra };
+  return {
+    ...process.env,
+    VSCODE_CLI: '1',
+    XDG_CONFIG_HOME: path.join(run.dir, 'xdg'),
+    E2E_RUN_DIR: run.dir,
+    // Safety net beside the setting: nothing under test records into the user's real store.
+    AGENT_TRAIL_DATA_DIR: path.join(run.dir, 'agent-trail-data'),
+    ...extra,
+  };
 }
 
 /**
