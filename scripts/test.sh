@@ -17,6 +17,9 @@ echo "[test] build"
 node scripts/build.mjs
 echo "[test] unit tests"
 node test/runUnit.mjs
+echo "[test] browser tests (the HTML report and webview bundle in Chromium)"
+bash test/e2e/setup.sh
+node test/browser/run.mjs
 echo "[test] end-to-end tests (real VS Code)"
 bash scripts/e2e.sh
 echo "[test] all done in $((SECONDS - t0)) s"

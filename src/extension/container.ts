@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AgentTrailApi, ActivationTimings, CreateServiceOptions, TrailServiceHandle } from './api';
 import { Configuration } from './config';
 import { EditorFeatures } from './editor/editorFeatures';
+import { ReplayPanels } from './panel/replayPanels';
 import { Log } from './log';
 import { registerCommands } from './registerCommands';
 import { SharedTrailService } from './sharedTrailService';
@@ -33,6 +34,7 @@ export class Container implements vscode.Disposable {
     this.own(registerCommands({ service: this.service, config: this.config, log: this.log }));
     // CodeLens, line highlights, Explorer badges and the tree (src/extension/editor, src/extension/tree).
     this.own(new EditorFeatures({ service: this.service, config: this.config, log: this.log.core }));
+    this.own(new ReplayPanels({ extensionUri: context.extensionUri, service: this.service, log: this.log.component('replay') }));
     this.own(this.service.onDidChangeState(() => this.noteReady()));
     this.api = this.createApi();
   }

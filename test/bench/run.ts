@@ -4,6 +4,8 @@
 import { grpcBench } from './grpc';
 import { benchJournal } from './journal';
 import { listenerBench } from './listener';
+import { replayBench } from './replay';
+import { benchStore } from './store';
 import { formatTable, type BenchContext, type BenchSection } from './section';
 
 const journalBench: BenchSection = {
@@ -14,7 +16,15 @@ const journalBench: BenchSection = {
   },
 };
 
-const SECTIONS: readonly BenchSection[] = [listenerBench, journalBench, grpcBench];
+const storeBench: BenchSection = {
+  name: 'store',
+  description: 'ingest with durable acks through TrailStore; a 1,000,000-record store: size, open, per-file and per-prompt queries',
+  run: async (ctx) => {
+    await benchStore(ctx.quick ? { quick: true } : {});
+  },
+};
+
+const SECTIONS: readonly BenchSection[] = [listenerBench, journalBench, storeBench, grpcBench, replayBench];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

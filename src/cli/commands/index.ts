@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { clearCommand } from './clearCommand';
 import { importCommand } from './importCommand';
 import { filesCommand, promptsCommand, sessionsCommand, stepsCommand } from './readCommands';
+import { reportCommand } from './reportCommand';
 import { serveCommand } from './serve';
 
 export const COMMANDS: readonly Command[] = [
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   promptsCommand,
   stepsCommand,
   filesCommand,
+  reportCommand,
   importCommand,
   clearCommand,
 ];
