@@ -3,6 +3,10 @@
 
 import type { AgentAdapter, RecordSource } from './adapter';
 import { ClaudeCodeAdapter } from './claudeCode';
+import { ClaudeCoworkAdapter } from './claudeCowork';
+import { CodexAdapter } from './codex';
+import { GeminiCliAdapter } from './geminiCli';
+import { GenAiAdapter } from './genai';
 import type { Resource, Scope, Signal } from '../otlp/types';
 
 export class AdapterRegistry {
@@ -33,9 +37,20 @@ export class AdapterRegistry {
   }
 }
 
-/** Every adapter the product ships, most specific first. */
+/**
+ * Every adapter the product ships, most specific first. The generic GenAI
+ * adapter is last: it claims any other service and maps only records shaped
+ * by the OpenTelemetry GenAI conventions (the rest stay raw).
+ */
 export function defaultAdapters(): AgentAdapter[] {
-  return [new ClaudeCodeAdapter('claude-cowork'), new ClaudeCodeAdapter('claude-code')];
+  return [
+    new ClaudeCoworkAdapter(),
+    new ClaudeCodeAdapter('claude-code'),
+    new CodexAdapter(),
+    new GeminiCliAdapter(),
+    new GenAiAdapter('copilot'),
+    new GenAiAdapter('genai'),
+  ];
 }
 
 let shared: AdapterRegistry | undefined;

@@ -30,10 +30,13 @@ const p = (input: number, output: number, cacheRead: number, cacheWrite: number)
 /**
  * Public list prices. Anthropic: cache write = 5-minute write (1.25 × input),
  * cache read = 0.1 × input. OpenAI and Google charge no cache-write premium, so a
- * cache write costs what input costs. Bump the version whenever a price changes.
+ * cache write costs what input costs; their cached input is 0.1 × input.
+ * Gemini thinking tokens are billed as output. The version is
+ * `builtin-<year>-<month>` of the last price change: bump it whenever a price
+ * changes (every estimate records the version it was priced with).
  */
 export const BUILTIN_PRICE_TABLE: PriceTable = {
-  version: 'builtin-2026-01',
+  version: 'builtin-2026-11',
   prices: {
     'claude-opus-4': p(15, 75, 1.5, 18.75),
     'claude-opus-4-0': p(15, 75, 1.5, 18.75),
@@ -49,6 +52,9 @@ export const BUILTIN_PRICE_TABLE: PriceTable = {
     'claude-3-5-haiku': p(0.8, 4, 0.08, 1),
     'claude-3-haiku': p(0.25, 1.25, 0.03, 0.3),
     'gpt-5*': p(1.25, 10, 0.125, 1.25),
+    // GPT-5.2 raised the price; later 5.x releases (Codex's gpt-5.5) kept it.
+    'gpt-5.2*': p(1.75, 14, 0.175, 1.75),
+    'gpt-5.5*': p(1.75, 14, 0.175, 1.75),
     'gpt-5-mini*': p(0.25, 2, 0.025, 0.25),
     'gpt-5-nano*': p(0.05, 0.4, 0.005, 0.05),
     'gpt-5.1-codex-mini*': p(0.25, 2, 0.025, 0.25),
@@ -58,6 +64,11 @@ export const BUILTIN_PRICE_TABLE: PriceTable = {
     'o3*': p(2, 8, 0.5, 2),
     'o4-mini*': p(1.1, 4.4, 0.275, 1.1),
     'gemini-3-pro*': p(2, 12, 0.2, 2),
+    'gemini-3-flash*': p(0.5, 3, 0.05, 0.5),
+    // Gemini CLI's main and router models (gemini-3.8-flash, gemini-3.5-flash-lite).
+    'gemini-3.5-flash*': p(0.5, 3, 0.05, 0.5),
+    'gemini-3.5-flash-lite*': p(0.25, 1.5, 0.025, 0.25),
+    'gemini-3.8-flash*': p(0.5, 3, 0.05, 0.5),
     'gemini-2.5-pro*': p(1.25, 10, 0.125, 1.25),
     'gemini-2.5-flash*': p(0.3, 2.5, 0.03, 0.3),
     'gemini-2.5-flash-lite*': p(0.1, 0.4, 0.01, 0.1),

@@ -309,7 +309,7 @@ const CALL_COLUMNS = [
   'key', 'session_id', 'prompt_id', 'call_id', 'tool', 'order_ms', 'order_seq', 'decision', 'raw_decision', 'decision_source',
   'result_decision', 'result_decision_source', 'has_result', 'success', 'exec_success', 'duration_ms', 'exec_duration_ms',
   'span_duration_ms', 'error_type', 'error', 'exec_error', 'input_summary', 'decision_input', 'full_command', 'edit', 'decision_edit',
-  'span_edit',
+  'span_edit', 'span_id', 'exec_span_id',
 ].map((c) => `tc.${c}`).join(', ');
 
 /** Request columns the views read (the response text only for steps). */
@@ -374,6 +374,8 @@ interface CallView {
   readonly timeMs: number | null;
   readonly seq: number;
   readonly key: string;
+  /** A part with no call id and no span (Claude Cowork, Claude Code before tool_use_id): its decision alone, or its result alone. */
+  readonly lone: 'decision' | 'result' | null;
 }
 
 function toolCallView(row: Row, files: readonly Row[]): CallView {
@@ -389,9 +391,13 @@ function toolCallView(row: Row, files: readonly Row[]): CallView {
   }));
   const key = str(row, 'key') ?? '';
   const timeMs = num(row, 'order_ms');
+  const unlinked = str(row, 'call_id') === null && str(row, 'span_id') === null && str(row, 'exec_span_id') === null;
+  const hasResult = flag(row, 'has_result') === true;
+  const hasDecision = str(row, 'decision') !== null;
   return {
     key,
     timeMs,
+    lone: !unlinked ? null : hasDecision && !hasResult ? 'decision' : hasResult && !hasDecision ? 'result' : null,
     seq: num(row, 'order_seq') ?? NO_SEQ,
     summary: {
       tool: str(row, 'tool'),
@@ -414,6 +420,57 @@ function toolCallView(row: Row, files: readonly Row[]): CallView {
       edit: parseJson<ToolEdit>(str(row, 'edit')) ?? parseJson<ToolEdit>(str(row, 'decision_edit')) ?? parseJson<ToolEdit>(str(row, 'span_edit')),
     },
   };
+}
+
+/**
+ * Calls whose parts carry no call id (Claude Cowork documents none) arrive as a
+ * decision and a result that nothing links. Within a prompt, each accepted
+ * decision is paired with the next result of the same tool in event.sequence
+ * order (then time), so the pairing is the same whatever order the records
+ * arrived in. A refused decision has no result; a result with no decision
+ * before it stays alone. The pair reads as one call: the decision's time,
+ * decision and source, the result's outcome, input, files and edit.
+ */
+export function pairLoneParts<T extends Pick<CallView, 'summary' | 'timeMs' | 'seq' | 'key' | 'lone'>>(calls: readonly T[]): T[] {
+  const ordered = calls
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.lone !== null)
+    .sort((a, b) => a.c.seq - b.c.seq || (a.c.timeMs ?? 0) - (b.c.timeMs ?? 0) || (a.c.key < b.c.key ? -1 : a.c.key > b.c.key ? 1 : 0));
+  const waiting = new Map<string, number[]>();
+  const merged = new Map<number, T>();
+  const absorbed = new Set<number>();
+  for (const { c, i } of ordered) {
+    const tool = c.summary.tool ?? '';
+    if (c.lone === 'decision') {
+      if (c.summary.decision === 'reject') continue;
+      const queue = waiting.get(tool);
+      if (queue) queue.push(i);
+      else waiting.set(tool, [i]);
+      continue;
+    }
+    const d = waiting.get(tool)?.shift();
+    if (d === undefined) continue;
+    const decision = calls[d];
+    const r = c.summary;
+    merged.set(d, {
+      ...decision,
+      lone: null,
+      summary: {
+        ...decision.summary,
+        success: r.success,
+        files: r.files,
+        fileTouches: r.fileTouches,
+        durationMs: r.durationMs ?? decision.summary.durationMs,
+        errorType: r.errorType,
+        error: r.error,
+        input: r.input ?? decision.summary.input,
+        edit: r.edit ?? decision.summary.edit,
+        decisionSource: decision.summary.decisionSource ?? r.decisionSource,
+      },
+    });
+    absorbed.add(i);
+  }
+  return calls.flatMap((c, i) => (absorbed.has(i) ? [] : [merged.get(i) ?? c]));
 }
 
 /** What one set of prompts needs, fetched in a handful of statements rather than several per prompt. */
@@ -499,15 +556,22 @@ export class ModelRepository {
     });
   }
 
-  /** Lines of code per session and series. Delta points add up; cumulative ones (Gemini) count once per series start, at their latest value. */
+  /**
+   * Lines of code per session and series. Delta points add up. Cumulative
+   * points (Gemini CLI) are turned into differences first: per series (name,
+   * labels, start time) in time order, each point minus the one before it (a
+   * drop is a restart and counts from zero). Cumulative values are never summed.
+   */
   private lines(r: Reader): Map<string, number> {
     const out = new Map<string, number>();
     const rows = r.all(
-      `SELECT session_id, series, SUM(value) AS total FROM (
-         SELECT session_id, series, value FROM metric_points WHERE metric = 'lines' AND temporality != 'cumulative'
+      `SELECT session_id, series, SUM(delta) AS total FROM (
+         SELECT session_id, series, value AS delta FROM metric_points WHERE metric = 'lines' AND temporality != 'cumulative'
          UNION ALL
-         SELECT session_id, series, MAX(value) FROM metric_points WHERE metric = 'lines' AND temporality = 'cumulative'
-           GROUP BY session_id, series, start_ms
+         SELECT session_id, series, CASE WHEN prev IS NULL OR value < prev THEN value ELSE value - prev END FROM (
+           SELECT session_id, series, value,
+             LAG(value) OVER (PARTITION BY session_id, name, labels, start_ms ORDER BY time_ms, key) AS prev
+           FROM metric_points WHERE metric = 'lines' AND temporality = 'cumulative')
        ) GROUP BY session_id, series`,
     );
     for (const row of rows) out.set(`${str(row, 'session_id') ?? ''}\u001f${str(row, 'series') ?? ''}`, num(row, 'total') ?? 0);
@@ -557,6 +621,7 @@ export class ModelRepository {
       if (list) list.push(view);
       else out.set(promptId, [view]);
     }
+    for (const [promptId, list] of out) if (list.some((c) => c.lone !== null)) out.set(promptId, pairLoneParts(list));
     return out;
   }
 

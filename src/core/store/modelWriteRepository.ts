@@ -7,8 +7,14 @@
 // - values several sources agree on are merged with MIN (deterministic if they
 //   ever disagree); first/last times with MIN/MAX;
 // - facts that arrive without a prompt id (spans) carry the span they happened
-//   in and are attributed by `resolvePrompts()` once a log record names it.
+//   in and are attributed by `resolvePrompts()` once a log record names it;
+// - agents that send no prompt id at all (Codex) start prompts that claim the
+//   session's facts by time (`claimByTime()`), recomputed after each batch;
+// - a call's parts meet by the adapter's join key, else its call id, else its span;
+// - paths sent relative to the agent's working directory are resolved against
+//   the session's earliest known one (`resolveRelativePaths()`).
 
+import { isAbsolutePath, joinPath } from '../agents/common';
 import type { AgentEvent, FileRef } from '../model/events';
 import { matchWorkspace } from '../model/workspacePath';
 import type { SqlDatabase, SqlStatement, SqlValue } from './sqlJs';
@@ -85,6 +91,13 @@ const greatest = (col: string, table: string): string => `COALESCE(MAX(${table}.
 function earliest(table: string, ms: string, seq: string): string {
   const earlier = `(${table}.${ms} IS NULL OR excluded.${ms} < ${table}.${ms} OR (excluded.${ms} = ${table}.${ms} AND excluded.${seq} < ${table}.${seq}))`;
   return `${ms} = CASE WHEN ${earlier} THEN excluded.${ms} ELSE ${table}.${ms} END, ${seq} = CASE WHEN ${earlier} THEN excluded.${seq} ELSE ${table}.${seq} END`;
+}
+
+/** Like earliest(), carrying other columns along with the winning (ms, seq); the least first carried value breaks a tie. */
+function earliestOf(table: string, ms: string, seq: string, carried: readonly string[]): string {
+  const c = carried[0];
+  const earlier = `(${table}.${ms} IS NULL OR excluded.${ms} < ${table}.${ms} OR (excluded.${ms} = ${table}.${ms} AND (excluded.${seq} < ${table}.${seq} OR (excluded.${seq} = ${table}.${seq} AND excluded.${c} < ${table}.${c}))))`;
+  return [ms, seq, ...carried].map((col) => `${col} = CASE WHEN ${earlier} THEN excluded.${col} ELSE ${table}.${col} END`).join(', ');
 }
 
 const TC = 'tool_calls';
@@ -164,16 +177,16 @@ const SQL = {
     `${CALL} span_id:t span_start_ms span_duration_ms full_command:t agent_id:t subagent_type:t context_span_id:t span_edit:t`,
     `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
       span_id = excluded.span_id, span_start_ms = excluded.span_start_ms, span_duration_ms = excluded.span_duration_ms,
-      full_command = excluded.full_command, agent_id = excluded.agent_id, subagent_type = excluded.subagent_type,
+      full_command = excluded.full_command, agent_id = excluded.agent_id, subagent_type = ${least('subagent_type', TC)},
       span_edit = excluded.span_edit,
       context_span_id = ${least('context_span_id', TC)}`,
   ),
   toolExecution: upsert(
     'tool_calls',
-    `${CALL} exec_success exec_duration_ms exec_error:t exec_span_id:t`,
+    `${CALL} exec_success exec_duration_ms exec_error:t exec_span_id:t subagent_type:t`,
     `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
       exec_success = excluded.exec_success, exec_duration_ms = excluded.exec_duration_ms,
-      exec_error = excluded.exec_error, exec_span_id = excluded.exec_span_id`,
+      exec_error = excluded.exec_error, exec_span_id = excluded.exec_span_id, subagent_type = ${least('subagent_type', TC)}`,
   ),
   toolWait: upsert(
     'tool_waits',
@@ -181,6 +194,13 @@ const SQL = {
     `ON CONFLICT(span_id) DO UPDATE SET session_id = excluded.session_id, tool_span_id = excluded.tool_span_id,
       decision = excluded.decision, raw_decision = excluded.raw_decision, source = excluded.source,
       wait_ms = excluded.wait_ms, time_ms = excluded.time_ms`,
+  ),
+  // A touch sent relative, resolved against the session's cwd (raw_path keeps what was sent).
+  resolvedTouch: upsert(
+    'file_touches',
+    'call_key:t access:t path:t raw_path:t session_id:t relative_path:t workspace_root:t time_ms',
+    `ON CONFLICT(call_key, access, path) DO UPDATE SET time_ms = ${least('time_ms', 'file_touches')},
+      session_id = ${least('session_id', 'file_touches')}, raw_path = ${least('raw_path', 'file_touches')}`,
   ),
   fileTouch: upsert(
     'file_touches',
@@ -230,8 +250,8 @@ const SQL = {
   ),
   promptStarted: upsert(
     'prompts',
-    'id:t session_id:t agent:t text:t redacted length command_name:t command_source:t prompt_ms prompt_seq first_ms last_ms',
-    `ON CONFLICT(id) DO UPDATE SET session_id = ${least('session_id', 'prompts')},
+    'id:t session_id:t agent:t text:t redacted length command_name:t command_source:t prompt_ms prompt_seq first_ms last_ms claims_by_time',
+    `ON CONFLICT(id) DO UPDATE SET session_id = ${least('session_id', 'prompts')}, claims_by_time = MAX(prompts.claims_by_time, excluded.claims_by_time),
       text = excluded.text, redacted = excluded.redacted, length = excluded.length, command_name = excluded.command_name,
       command_source = excluded.command_source, prompt_ms = excluded.prompt_ms, prompt_seq = excluded.prompt_seq,
       first_ms = ${least('first_ms', 'prompts')}, last_ms = ${greatest('last_ms', 'prompts')}`,
@@ -251,6 +271,8 @@ const SQL = {
       service_version = ${greatest('service_version', 'sessions')}, terminal_type = ${least('terminal_type', 'sessions')},
       workspace = ${least('workspace', 'sessions')}, first_ms = ${least('first_ms', 'sessions')}, last_ms = ${greatest('last_ms', 'sessions')}`,
   ),
+  // The earliest working directory by (ms, seq) wins, whatever order they arrive in.
+  sessionCwd: upsert('sessions', 'id:t agent:t cwd:t cwd_ms cwd_seq', `ON CONFLICT(id) DO UPDATE SET ${earliestOf('sessions', 'cwd_ms', 'cwd_seq', ['cwd'])}`),
   spanContext: upsert(
     'span_context',
     'span_id:t session_id:t prompt_id:t call_key:t interaction_start_ms interaction_end_ms',
@@ -277,10 +299,65 @@ type StatementName = keyof typeof SQL;
 function resolveSql(table: string): string {
   const source = `(SELECT COALESCE(sc.prompt_id, parent.prompt_id) FROM span_context sc
       LEFT JOIN tool_calls parent ON parent.key = sc.call_key WHERE sc.span_id = ${table}.context_span_id)`;
-  return `UPDATE ${table} SET prompt_id = ${source} WHERE prompt_id IS NULL AND context_span_id IS NOT NULL AND ${source} IS NOT NULL`;
+  // A part that named no session (GenAI spans under a prompt) takes its prompt's.
+  const session = table === 'steps' ? '' : `, session_id = COALESCE(${table}.session_id, (SELECT p.session_id FROM prompts p WHERE p.id = ${source}))`;
+  return `UPDATE ${table} SET prompt_id = ${source}${session} WHERE prompt_id IS NULL AND context_span_id IS NOT NULL AND ${source} IS NOT NULL`;
 }
 
 const RESOLVE = [resolveSql('tool_calls'), resolveSql('model_requests'), resolveSql('steps')];
+
+/** Touches of calls that named no session (GenAI execute_tool spans), once the call has one from its prompt. */
+const SESSIONLESS_TOUCHES = `SELECT ft.call_key, ft.access, ft.path, tc.session_id, ft.workspace_root FROM file_touches ft
+  JOIN tool_calls tc ON tc.key = ft.call_key WHERE ft.session_id IS NULL AND tc.session_id IS NOT NULL`;
+
+/** Touches of a session sent relative (path not absolute), or resolved from a relative path before. */
+const RELATIVE_TOUCHES = `SELECT call_key, access, path, raw_path, time_ms FROM file_touches
+  WHERE session_id = ? AND (raw_path IS NOT NULL OR (substr(path, 1, 1) NOT IN ('/', '\\') AND substr(path, 2, 1) != ':'))`;
+
+/** The session's workspace is the least root that holds a touched file (as the flush's aggregate). */
+const SESSION_WORKSPACE = 'UPDATE sessions SET workspace = CASE WHEN workspace IS NULL OR ? < workspace THEN ? ELSE workspace END WHERE id = ?';
+
+/**
+ * Time attribution for agents that name no prompt (Codex): a fact of the
+ * session without a prompt belongs to the latest claiming prompt at or before
+ * it by (ms, seq). Recomputed for the rows a batch may have changed: those
+ * without a prompt, and those at or after the batch's earliest fact of the
+ * session (?2; a prompt, or a part that moved a call earlier, changes only
+ * what comes after it). Such rows belong to the prompt that claimed ?2 before
+ * the batch (its time is ?3) or to a later one, so only those prompts' rows
+ * are visited: ranges of the (prompt_id, time) indexes, whatever the
+ * session's length.
+ */
+function claimSql(table: string, ms: string, seq: string): string {
+  const claimant = `(SELECT p.id FROM prompts p WHERE p.session_id = ${table}.session_id AND p.claims_by_time = 1
+      AND (p.prompt_ms < ${ms} OR (p.prompt_ms = ${ms} AND COALESCE(p.prompt_seq, 0) <= COALESCE(${seq}, ${NO_SEQ})))
+      ORDER BY p.prompt_ms DESC, COALESCE(p.prompt_seq, 0) DESC, p.id DESC LIMIT 1)`;
+  return `UPDATE ${table} SET prompt_id = ${claimant}
+    WHERE (prompt_id IS NULL AND session_id = ?1)
+      OR (prompt_id IN (SELECT id FROM prompts WHERE session_id = ?1 AND claims_by_time = 1 AND prompt_ms >= ?3) AND ${ms} >= ?2)`;
+}
+
+const CLAIMS = [
+  claimSql('tool_calls', 'tool_calls.order_ms', 'tool_calls.order_seq'),
+  claimSql('model_requests', 'COALESCE(model_requests.time_ms, model_requests.span_start_ms)', 'model_requests.seq'),
+  claimSql('steps', 'steps.time_ms', 'steps.seq'),
+];
+
+/**
+ * A claiming prompt lasts until its last fact (its own record is its only
+ * event). Only prompts whose facts the batch may have moved: the one that
+ * claimed the batch's earliest time before it (its time is ?2), and every later one.
+ */
+const CLAIMED_BOUNDS = `UPDATE prompts SET last_ms = MAX(COALESCE(prompt_ms, first_ms, 0),
+    COALESCE((SELECT MAX(COALESCE(tc.result_ms, tc.order_ms)) FROM tool_calls tc WHERE tc.prompt_id = prompts.id), 0),
+    COALESCE((SELECT MAX(COALESCE(mr.time_ms, mr.span_start_ms)) FROM model_requests mr WHERE mr.prompt_id = prompts.id), 0),
+    COALESCE((SELECT MAX(st.time_ms) FROM steps st WHERE st.prompt_id = prompts.id), 0))
+  WHERE session_id = ?1 AND claims_by_time = 1 AND prompt_ms >= ?2`;
+
+const HAS_CLAIMS = 'SELECT 1 FROM prompts WHERE session_id = ? AND claims_by_time = 1 LIMIT 1';
+
+/** The time of the claiming prompt that held `ms` before the batch (0 when none did). */
+const CLAIMANT_BEFORE = 'SELECT COALESCE(MAX(prompt_ms), 0) FROM prompts WHERE session_id = ? AND claims_by_time = 1 AND prompt_ms < ?';
 
 function b(v: boolean | null): number | null {
   return v === null ? null : v ? 1 : 0;
@@ -324,6 +401,8 @@ export class ModelWriteRepository {
   private readonly prompts = new Map<string, PromptAggregate>();
   /** span id → prompt id pairs already written in this batch (most records of a prompt share one span). */
   private readonly spanPrompts = new Map<string, string>();
+  /** Sessions this batch touched, with the earliest time of their facts in it. */
+  private readonly batchSessions = new Map<string, number>();
   private readonly roots: readonly string[];
   /** Workspace matches of the paths seen by this repository (a call's file is touched by several events). */
   private readonly matches = new Map<string, ReturnType<typeof matchWorkspace>>();
@@ -365,7 +444,7 @@ export class ModelWriteRepository {
       case 'prompt.started':
         this.run('promptStarted', [
           event.promptId, event.sessionId, event.agent, event.text, b(event.redacted), event.length,
-          event.commandName, event.commandSource, event.timeMs, event.sequence, event.timeMs, event.timeMs,
+          event.commandName, event.commandSource, event.timeMs, event.sequence, event.timeMs, event.timeMs, event.claimsByTime === true ? 1 : 0,
         ]);
         return;
       case 'prompt.span':
@@ -403,7 +482,7 @@ export class ModelWriteRepository {
         ]);
         return;
       case 'tool.decision': {
-        const key = this.callKey(event.sessionId, event.callId, null, event.key);
+        const key = this.callKey(event.sessionId, event.callId, null, event.key, event.joinKey);
         this.run('toolDecision', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
           event.traceId, event.decision, event.rawDecision, event.source, event.timeMs, event.contextSpanId, json(event.input),
@@ -412,7 +491,7 @@ export class ModelWriteRepository {
         return;
       }
       case 'tool.result': {
-        const key = this.callKey(event.sessionId, event.callId, null, event.key);
+        const key = this.callKey(event.sessionId, event.callId, null, event.key, event.joinKey);
         this.run('toolResult', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
           event.traceId, b(event.success), event.durationMs, event.errorType, event.error, event.timeMs, json(event.input),
@@ -422,7 +501,7 @@ export class ModelWriteRepository {
         return;
       }
       case 'tool.span': {
-        const key = this.callKey(event.sessionId, event.callId, event.spanId, event.key);
+        const key = this.callKey(event.sessionId, event.callId, event.spanId, event.key, event.joinKey);
         this.run('toolSpan', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.startMs, NO_SEQ, event.traceId,
           event.spanId, event.startMs, event.durationMs, event.fullCommand, event.agentId, event.subagentType, event.contextSpanId,
@@ -432,11 +511,11 @@ export class ModelWriteRepository {
         return;
       }
       case 'tool.execution': {
-        const key = this.callKey(event.sessionId, event.callId, event.toolSpanId, event.key);
+        const key = this.callKey(event.sessionId, event.callId, event.toolSpanId, event.key, event.joinKey);
         // A subagent's records name this span: it is how they find the call that started them.
         this.run('toolExecution', [
           key, event.sessionId, event.promptId, event.agent, event.callId, null, event.startMs, NO_SEQ, event.traceId,
-          b(event.success), event.durationMs, event.error, event.spanId,
+          b(event.success), event.durationMs, event.error, event.spanId, event.subagentType ?? null,
         ]);
         this.run('spanContext', [event.spanId, event.sessionId, null, key, null, null]);
         return;
@@ -467,11 +546,15 @@ export class ModelWriteRepository {
           event.querySource, event.temporality, event.startMs, event.timeMs, event.value, json(event.labels),
         ]);
         return;
+      case 'session.cwd':
+        if (event.sessionId !== null) this.run('sessionCwd', [event.sessionId, event.agent, event.path, event.timeMs, event.sequence ?? NO_SEQ]);
+        return;
     }
   }
 
   /** Writes what was aggregated over the batch and attributes span-only facts to prompts. */
   flush(): void {
+    for (const sessionId of this.batchSessions.keys()) this.resolveRelativePaths(sessionId);
     for (const [id, s] of this.sessions) {
       const seen = s.first <= s.last;
       this.run('session', [
@@ -485,6 +568,60 @@ export class ModelWriteRepository {
     this.prompts.clear();
     this.spanPrompts.clear();
     this.resolvePrompts();
+    this.fillTouchSessions();
+    for (const [sessionId, fromMs] of this.batchSessions) this.claimByTime(sessionId, fromMs);
+    this.batchSessions.clear();
+  }
+
+  /** Attributes the session's facts without a prompt to its claiming prompts by time (Codex); nothing for other agents. */
+  private claimByTime(sessionId: string, fromMs: number): void {
+    if (firstRowPrepared(this.db, HAS_CLAIMS, [sessionId]) === null) return;
+    const claimant = Number(firstRowPrepared(this.db, CLAIMANT_BEFORE, [sessionId, fromMs])?.[0] ?? 0);
+    for (const sql of CLAIMS) runPrepared(this.db, sql, [sessionId, fromMs, claimant]);
+    runPrepared(this.db, CLAIMED_BOUNDS, [sessionId, claimant]);
+  }
+
+  /**
+   * Paths the agent sent relative to its working directory (Codex apply_patch)
+   * are resolved once the session's cwd is known, and again if an earlier cwd
+   * turns up later (raw_path keeps what was sent): the same whatever order
+   * records arrive in.
+   */
+  private resolveRelativePaths(sessionId: string): void {
+    const row = firstRowPrepared(this.db, 'SELECT cwd FROM sessions WHERE id = ?', [sessionId]);
+    const cwd = row === null ? null : row[0];
+    if (typeof cwd !== 'string' || !isAbsolutePath(cwd)) return;
+    for (const [callKey, access, path, rawPath, timeMs] of this.all(RELATIVE_TOUCHES, [sessionId])) {
+      const raw = typeof rawPath === 'string' ? rawPath : String(path);
+      if (isAbsolutePath(raw)) continue;
+      const resolved = joinPath(cwd, raw);
+      if (resolved === path) continue;
+      runPrepared(this.db, 'DELETE FROM file_touches WHERE call_key = ? AND access = ? AND path = ?', [callKey, access, path]);
+      const match = matchWorkspace(resolved, this.roots);
+      this.run('resolvedTouch', [String(callKey), String(access), resolved, raw, sessionId, match?.relativePath ?? null, match?.root ?? null, timeMs]);
+      if (match) runPrepared(this.db, SESSION_WORKSPACE, [match.root, match.root, sessionId]);
+    }
+  }
+
+  /** Gives touches the session their call got from its prompt, and that session the touched workspace. */
+  private fillTouchSessions(): void {
+    for (const [callKey, access, path, sessionId, root] of this.all(SESSIONLESS_TOUCHES, [])) {
+      runPrepared(this.db, 'UPDATE file_touches SET session_id = ? WHERE call_key = ? AND access = ? AND path = ?', [sessionId, callKey, access, path]);
+      if (root !== null) runPrepared(this.db, SESSION_WORKSPACE, [root, root, sessionId]);
+    }
+  }
+
+  private all(sql: string, params: SqlValue[]): SqlValue[][] {
+    return withPrepared(this.db, sql, (stmt) => {
+      const out: SqlValue[][] = [];
+      try {
+        stmt.bind(params);
+        while (stmt.step()) out.push(stmt.get());
+      } finally {
+        stmt.reset();
+      }
+      return out;
+    });
   }
 
   /** A subagent's call is attributed through its parent call, so repeat while a pass still finds something. */
@@ -562,8 +699,12 @@ export class ModelWriteRepository {
     return requestId === null ? eventKey : `${sessionId ?? ''}${SEP}req${SEP}${requestId}`;
   }
 
-  /** A call is its call id; spans without one are keyed by the tool span so their parts still meet. */
-  private callKey(sessionId: string | null, callId: string | null, toolSpanId: string | null, eventKey: string): string {
+  /**
+   * A call is its call id; spans without one are keyed by the tool span so their parts still meet.
+   * An adapter's join key (Gemini CLI, GenAI spans) names the call across all its parts and wins.
+   */
+  private callKey(sessionId: string | null, callId: string | null, toolSpanId: string | null, eventKey: string, joinKey?: string | null): string {
+    if (joinKey !== undefined && joinKey !== null) return `join${SEP}${joinKey}`;
     if (callId !== null) return `${sessionId ?? ''}${SEP}call${SEP}${callId}`;
     if (toolSpanId !== null) return `${sessionId ?? ''}${SEP}span${SEP}${toolSpanId}`;
     return eventKey;
@@ -628,6 +769,10 @@ export class ModelWriteRepository {
   /** First/last times of sessions and prompts, and which prompt a log record's span belongs to. */
   private noteBounds(e: AgentEvent): void {
     const t = e.timeMs;
+    if (e.sessionId !== null && e.type !== 'metric') {
+      const known = this.batchSessions.get(e.sessionId);
+      if (known === undefined || t < known) this.batchSessions.set(e.sessionId, t);
+    }
     if (e.sessionId !== null && t > 0) {
       const s = this.sessionAggregate(e.sessionId, e.agent);
       if (s) {

@@ -278,7 +278,29 @@ CREATE INDEX metric_points_session ON metric_points(session_id, metric);
 CREATE INDEX metric_points_time ON metric_points(time_ms);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'raw records and the agent model', sql: V1_RAW + V1_MODEL }];
+// Version 2: what the Codex, Gemini CLI and GenAI adapters need (model columns only; the model
+// of records ingested before it can be rebuilt from the raw records).
+const V2_AGENTS = `
+-- The agent's working directory where it can be derived (Codex: its shell calls'
+-- workdir); the earliest by (ms, seq). Paths sent relative to it resolve against it.
+ALTER TABLE sessions ADD COLUMN cwd TEXT;
+ALTER TABLE sessions ADD COLUMN cwd_ms INTEGER;
+ALTER TABLE sessions ADD COLUMN cwd_seq INTEGER;
+-- 1: the agent sends no prompt id (Codex); the session's facts without one belong
+-- to the latest such prompt at or before them (see claimSql in modelWriteRepository.ts).
+ALTER TABLE prompts ADD COLUMN claims_by_time INTEGER NOT NULL DEFAULT 0;
+-- Set when path was resolved from a relative path the agent sent: what it sent.
+ALTER TABLE file_touches ADD COLUMN raw_path TEXT;
+-- The facts of a session still waiting for a prompt (small: a fact leaves once attributed).
+CREATE INDEX tool_calls_unattributed ON tool_calls(session_id) WHERE prompt_id IS NULL;
+CREATE INDEX model_requests_unattributed ON model_requests(session_id) WHERE prompt_id IS NULL;
+CREATE INDEX steps_unattributed ON steps(session_id) WHERE prompt_id IS NULL;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'raw records and the agent model', sql: V1_RAW + V1_MODEL },
+  { version: 2, name: 'working directories, prompts claimed by time, relative paths', sql: V2_AGENTS },
+];
 
 /** The schema version this build writes; a database above it is refused. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

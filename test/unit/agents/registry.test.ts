@@ -28,13 +28,14 @@ describe('adapter registry', () => {
     }
   });
 
-  test('Codex and Gemini CLI have no adapter yet: their records are claimed by none', () => {
+  test('every record of every Codex and Gemini CLI capture goes to its agent’s adapter', () => {
     for (const agent of ['codex', 'gemini-cli']) {
-      const dir = scenarioDirs(agent)[0];
-      assert.ok(dir, `${agent} fixtures exist in ${FIXTURES}`);
-      const sources = sourcesOf(dir);
-      assert.ok(sources.length > 0);
-      assert.equal(sources.filter((s) => registry.pick(s) !== null).length, 0, agent);
+      const dirs = scenarioDirs(agent);
+      assert.ok(dirs.length > 0, `${agent} fixtures exist in ${FIXTURES}`);
+      for (const dir of dirs) {
+        const agents = new Set(sourcesOf(dir).map((s) => registry.pick(s)?.agent ?? 'none'));
+        assert.deepEqual([...agents], [agent], path.basename(dir));
+      }
     }
   });
 
@@ -45,7 +46,9 @@ describe('adapter registry', () => {
     assert.equal(pick({ attributes: { 'service.name': 'claude-code-desktop' } }), 'claude-code');
     // No service name: the instrumentation scope is enough for Claude Code.
     assert.equal(pick({ attributes: {} }), 'claude-code');
-    assert.equal(pick({ attributes: {} }, { name: 'some.other.scope', version: '', attributes: {} }), undefined);
+    // Any other service goes to the generic GenAI adapter, which maps only records shaped by the conventions.
+    assert.equal(pick({ attributes: {} }, { name: 'some.other.scope', version: '', attributes: {} }), 'genai');
+    assert.equal(pick({ attributes: { 'service.name': 'copilot-chat' } }), 'copilot');
   });
 
   test('the choice is made once per resource and scope', () => {

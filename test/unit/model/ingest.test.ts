@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AgentAdapter } from '../../../src/core/agents/adapter';
 import { eventKey } from '../../../src/core/agents/adapter';
+import { ClaudeCodeAdapter } from '../../../src/core/agents/claudeCode';
 import { AdapterRegistry, defaultAdapters } from '../../../src/core/agents/registry';
 import type { AgentEvent, EventBase } from '../../../src/core/model/events';
 import { BUILTIN_PRICE_TABLE, estimateCostMicros, priceFor, withOverrides } from '../../../src/core/model/priceTable';
@@ -24,10 +25,12 @@ describe('ingestBatch', () => {
   test('records no adapter claims are stored raw, counted, and stay out of the model', async () => {
     const db = await freshDb();
     const dir = scenarioDirs('codex')[0];
+    // Codex's records, to a registry that knows only Claude Code (the default one claims every record).
+    const registry = new AdapterRegistry([new ClaudeCodeAdapter('claude-code')]);
     let received = 0;
     let unknown = 0;
     for (const { batch } of loadRequests(dir)) {
-      const r = ingestBatch(db, batch, meta);
+      const r = ingestBatch(db, batch, meta, { registry });
       received += r.received;
       unknown += r.unknownAgent;
       assert.equal(r.events, 0);

@@ -45,8 +45,9 @@ describe('rebuildModel', () => {
     const result = rebuildModel(db, { workspaceRoots: roots });
     assert.equal(result.records, raw);
     assert.equal(result.unmatched, 0);
-    assert.equal(result.unknownAgent, unknown, 'Codex and Gemini records are replayed but claimed by no adapter');
-    assert.ok(unknown > 0);
+    assert.equal(unknown, 0, 'Codex and Gemini records are claimed by their adapters');
+    assert.equal(result.unknownAgent, 0);
+    assert.ok(before.answers.sessions.some((s) => s.agent === 'codex') && before.answers.sessions.some((s) => s.agent === 'gemini-cli'));
     assert.equal(rawCount(db), raw, 'raw records are left alone');
     assert.deepEqual(dumpTables(db, MODEL_TABLES), before.tables);
     assert.deepEqual(snapshot(db), before.answers);
