@@ -14,6 +14,7 @@ import { ModelRepository } from '../../../src/core/store/modelRepository';
 import { MIGRATIONS } from '../../../src/core/store/schema';
 import { loadSqlJs, type SqlDatabase } from '../../../src/core/store/sqlJs';
 import type { FileSummary, PromptStep, PromptSummary, SessionSummary } from '../../../src/core/model/views';
+import { prng } from '../otlp/helpers';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures');
 
@@ -80,16 +81,8 @@ export function scenarioDirs(agent: string): string[] {
 // ── splitting and shuffling ───────────────────────────────────────────────
 
 /** Deterministic PRNG (mulberry32) so that a failing shuffle can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), shared with the listener's fuzz tests. */
+export const seededRandom = prng;
 
 export function shuffle<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
