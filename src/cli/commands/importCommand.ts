@@ -127,6 +127,8 @@ export const importCommand: Command = {
           ctx,
           tally,
         );
+        // Acknowledged means journalled; the import is done when the model has it too.
+        await owned.store.settled();
       } finally {
         await owned.close();
       }

@@ -36,11 +36,24 @@ export interface QueryableStore {
     touchesForFile(path: string): FileTouchView[];
   };
   readonly dataVersion: number;
+  /** Resolves once everything acknowledged so far is in the model. */
+  settled(): Promise<void>;
 }
 
-/** The owner's queries: the repository, awaited only for the store to open. */
+/**
+ * The owner's queries: the repository, once the store is open and the model
+ * holds every request acknowledged before the query (read your writes: an
+ * `import` followed by `prompts` sees the import). dataVersion() does not wait:
+ * it changes as the model catches up.
+ */
 export class LocalTrailQueries implements TrailQueries {
-  constructor(private readonly store: () => Promise<QueryableStore>) {}
+  constructor(private readonly openStore: () => Promise<QueryableStore>) {}
+
+  private async store(): Promise<QueryableStore> {
+    const store = await this.openStore();
+    await store.settled();
+    return store;
+  }
 
   async listSessions(): Promise<readonly SessionSummary[]> {
     return (await this.store()).queries.listSessions();
@@ -67,6 +80,6 @@ export class LocalTrailQueries implements TrailQueries {
   }
 
   async dataVersion(): Promise<number> {
-    return (await this.store()).dataVersion;
+    return (await this.openStore()).dataVersion;
   }
 }

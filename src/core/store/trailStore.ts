@@ -3,9 +3,11 @@
 // journal in seq order, and read-only queries. The sql.js handle never leaves.
 //
 // Order of events for one request: decode (listener) → journal append →
-// group fsync → onDidCommit → ingest into sql.js inside one transaction with the
-// applied journal seq → the append resolves → 200. So an acknowledged batch is
-// on disk, and a query issued after the 200 sees it.
+// group fsync → the append resolves → 200. The committed entry then waits for
+// the ModelApplier, which ingests it into sql.js (one transaction with its
+// journal seq) as soon as the listener lets it: at once when requests are few,
+// within maxLagMs under load. So an acknowledged batch is on disk, and in the
+// model shortly after; `settled()` waits for it.
 
 import { decodeJson } from '../otlp/decodeJson';
 import { decodeProtobuf } from '../otlp/decodeProtobuf';
@@ -18,6 +20,7 @@ import { DatabaseFile, type RecoveredFile } from './databaseFile';
 import { errorMessage, type StoreLogger } from './fsUtil';
 import { ingestBatch, pruneBefore, rebuildModel, type IngestResult, type PruneResult } from './ingest';
 import { Journal, JournalUnavailableError, type JournalEntry, type TailRecovery } from './journal';
+import { ModelApplier, type ApplierStats } from './modelApplier';
 import { ModelRepository } from './modelRepository';
 import { RawRecordRepository, type RawRecordQuery, type RawRecordView } from './rawRecordRepository';
 import { DEFAULT_RETENTION, retentionCutoffMs, storePaths, type RetentionPolicy } from './retention';
@@ -32,6 +35,10 @@ export interface TrailStoreOptions {
   readonly retention?: RetentionPolicy;
   /** Refuse new requests (503 + Retry-After) while this many journal bytes wait for their fsync. */
   readonly maxPendingJournalBytes?: number;
+  /** New requests wait while more than this many bytes of acknowledged requests wait for the model (default 64 MiB). */
+  readonly maxModelBacklogBytes?: number;
+  /** Under load the model may lag the acks by this much before it takes turns with the listener (default 1 s). */
+  readonly maxModelLagMs?: number;
   readonly snapshotDelayMs?: number;
   readonly onLog?: StoreLogger;
 }
@@ -62,13 +69,19 @@ export function decodeEntry(entry: Pick<JournalEntry, 'meta' | 'payload'>): Deco
   return encoding === 'protobuf' ? decodeProtobuf(signal, entry.payload) : decodeJson(signal, entry.payload);
 }
 
+/** Decoded batches are kept for the applier while the backlog is below this; past it they are decoded again (memory). */
+const KEEP_DECODED_BELOW_BYTES = 16 * 1024 * 1024;
+/** close() applies what waits for at most this long; the rest is replayed from the journal on the next open. */
+const CLOSE_DRAIN_BUDGET_MS = 3_000;
+
 export class TrailStore implements TelemetrySink {
   readonly #file: DatabaseFile;
   readonly #journal: Journal;
   readonly #repo: ModelRepository;
   readonly #log: StoreLogger;
   readonly #options: TrailStoreOptions;
-  /** Batches already decoded by the listener, so the commit path does not decode again. */
+  readonly #applier: ModelApplier;
+  /** Batches already decoded by the listener, so the applier does not decode again. */
   readonly #decoded = new WeakMap<Uint8Array, DecodedBatch>();
   readonly #onDidIngest = new Emitter<IngestNotice>();
   #version = 0;
@@ -76,7 +89,7 @@ export class TrailStore implements TelemetrySink {
   /** Model retention runs a minute after opening, then daily (journal retention follows snapshots). */
   #retentionTimer: NodeJS.Timeout | undefined;
 
-  /** Fires after each journal entry is in the model (synchronously, on the commit path). */
+  /** Fires after each journal entry is in the model. */
   readonly onDidIngest: Event<IngestNotice> = this.#onDidIngest.event;
 
   private constructor(file: DatabaseFile, journal: Journal, options: TrailStoreOptions) {
@@ -85,6 +98,12 @@ export class TrailStore implements TelemetrySink {
     this.#options = options;
     this.#log = options.onLog ?? (() => undefined);
     this.#repo = new ModelRepository(file.db);
+    this.#applier = new ModelApplier({
+      apply: (entries) => this.#apply(entries),
+      maxBacklogBytes: options.maxModelBacklogBytes,
+      maxLagMs: options.maxModelLagMs,
+      onLog: this.#log,
+    });
   }
 
   static async open(options: TrailStoreOptions): Promise<{ store: TrailStore; report: OpenReport }> {
@@ -107,7 +126,11 @@ export class TrailStore implements TelemetrySink {
     const store = new TrailStore(file, journal, options);
     const replay = await journal.replay(file.appliedJournalSeq(), (entry) => store.#apply([entry]));
     if (replay.entries > 0) file.scheduleSnapshot();
-    journal.onDidCommit((entries) => store.#apply(entries));
+    journal.onDidCommit((entries) => {
+      // The acks go out after this returns; the model follows (see ModelApplier).
+      if (store.#applier.pendingBytes > KEEP_DECODED_BELOW_BYTES) for (const e of entries) store.#decoded.delete(e.payload);
+      store.#applier.enqueue(entries);
+    });
     file.onDidSnapshot((info) => {
       void store.#prune(info.durableJournalSeq);
     });
@@ -133,12 +156,18 @@ export class TrailStore implements TelemetrySink {
     return this.#journal.lastSeq;
   }
 
-  /** TelemetrySink: resolves 'stored' only once the body is fsynced and in the model. */
+  /**
+   * TelemetrySink: resolves 'stored' once the body is fsynced (the model
+   * follows). While the model is too far behind, the request waits for it
+   * first: backpressure by delay, so exporters slow down instead of retrying.
+   */
   async accept(request: ReceivedRequest): Promise<SinkVerdict> {
     const pendingLimit = this.#options.maxPendingJournalBytes ?? 256 * 1024 * 1024;
     if (this.#journal.stats().pendingBytes > pendingLimit) {
       return { kind: 'busy', retryAfterSeconds: 2, reason: 'the journal is behind' };
     }
+    this.#applier.noteRequest();
+    if (this.#applier.overLimit) await this.#applier.whenBelowLimit();
     this.#decoded.set(request.body, request.batch);
     try {
       await this.#journal.append({
@@ -157,9 +186,17 @@ export class TrailStore implements TelemetrySink {
   }
 
   /**
-   * Ingests one commit group in ONE transaction (one SQLite commit per group, not
-   * per request). An entry that fails is rolled back alone (a savepoint inside
-   * ingestBatch), logged and skipped: it would fail again on every start.
+   * Resolves once every request acknowledged so far is in the model (queries
+   * answer from the model: call this to read what was just sent).
+   */
+  settled(): Promise<void> {
+    return this.#applier.settled();
+  }
+
+  /**
+   * Ingests entries in ONE transaction. An entry that fails is rolled back
+   * alone (a savepoint inside ingestBatch), logged and skipped: it would fail
+   * again on every start.
    */
   #apply(entries: readonly JournalEntry[]): void {
     const notices: IngestNotice[] = [];
@@ -228,6 +265,7 @@ export class TrailStore implements TelemetrySink {
 
   /** Re-derives the model from the raw records (after an adapter fix, say). */
   rebuildModel(): void {
+    this.#applier.drain();
     this.#file.transaction(() => rebuildModel(this.#file.db, { workspaceRoots: this.#options.workspaceRoots }));
     this.#version++;
     this.#file.scheduleSnapshot();
@@ -235,8 +273,17 @@ export class TrailStore implements TelemetrySink {
 
   /** Removes every record, the model and the journal. Explicit user action only. */
   async clear(): Promise<void> {
-    await this.#journal.clear();
-    await this.#file.clear();
+    const release = this.#applier.hold();
+    try {
+      await this.#journal.clear();
+      // Entries acknowledged before the clear and not applied yet go with it; the
+      // database records them as done, so the next open does not look for them.
+      const dropped = this.#applier.discardThrough(this.#journal.stats().firstSeq - 1);
+      await this.#file.clear();
+      if (dropped > this.#file.appliedJournalSeq()) this.#file.setAppliedJournalSeq(dropped);
+    } finally {
+      release();
+    }
     this.#version++;
   }
 
@@ -244,16 +291,28 @@ export class TrailStore implements TelemetrySink {
     await this.#file.snapshotNow();
   }
 
-  stats(): { journal: ReturnType<Journal['stats']>; appliedSeq: number; durableSeq: number } {
-    return { journal: this.#journal.stats(), appliedSeq: this.#file.appliedJournalSeq(), durableSeq: this.#file.durableJournalSeq() };
+  stats(): { journal: ReturnType<Journal['stats']>; appliedSeq: number; durableSeq: number; model: ApplierStats } {
+    return {
+      journal: this.#journal.stats(),
+      appliedSeq: this.#file.appliedJournalSeq(),
+      durableSeq: this.#file.durableJournalSeq(),
+      model: this.#applier.stats(),
+    };
   }
 
-  /** Flushes: waits for pending appends, writes the final snapshot. */
+  /**
+   * Flushes: waits for pending appends, applies what waits for the model (for
+   * at most a few seconds: the rest is replayed from the journal on the next
+   * open), writes the final snapshot.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#retentionTimer);
     await this.#journal.close();
+    const left = this.#applier.drain(CLOSE_DRAIN_BUDGET_MS);
+    if (left > 0) this.#log('info', `${left} journal entries are not in the model yet; they are applied on the next open`);
+    this.#applier.dispose();
     await this.#file.close();
     this.#onDidIngest.dispose();
   }

@@ -53,6 +53,7 @@ async function feed(requests: readonly WireRequest[]): Promise<{ prompts: Prompt
     await res.arrayBuffer().catch(() => undefined);
   }
   await listener.stop();
+  await store.settled();
   return { prompts: store.queries.listPrompts(), store, close: () => store.close() };
 }
 

@@ -67,6 +67,7 @@ async function throughListeners(requests: readonly Captured[]): Promise<unknown>
         assert.equal(error, null);
       }
     }
+    await store.settled();
     return { prompts: store.queries.listPrompts(), sessions: store.queries.listSessions().map((s) => s.id) };
   } finally {
     client.close();
