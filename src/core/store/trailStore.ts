@@ -77,7 +77,7 @@ const CLOSE_DRAIN_BUDGET_MS = 3_000;
 export class TrailStore implements TelemetrySink {
   readonly #file: DatabaseFile;
   readonly #journal: Journal;
-  readonly #repo: ModelRepository;
+  #repo: ModelRepository;
   readonly #log: StoreLogger;
   readonly #options: TrailStoreOptions;
   readonly #applier: ModelApplier;
@@ -98,6 +98,10 @@ export class TrailStore implements TelemetrySink {
     this.#options = options;
     this.#log = options.onLog ?? (() => undefined);
     this.#repo = new ModelRepository(file.db);
+    // clear() swaps the connection: queries must follow it, not keep the closed one.
+    file.onDidReopen(() => {
+      this.#repo = new ModelRepository(file.db);
+    });
     this.#applier = new ModelApplier({
       apply: (entries) => this.#apply(entries),
       maxBacklogBytes: options.maxModelBacklogBytes,

@@ -93,3 +93,28 @@ test('requests acknowledged but not in the model when the process dies are repla
     await store.close();
   }
 });
+
+test('clear() drops what waits for the model along with the journal; new requests land in the empty store', async () => {
+  const dataDir = tempDir();
+  const requests = loadRequests(SCENARIO);
+  const { store } = await TrailStore.open({ dataDir });
+  try {
+    await acceptAll(store, requests);
+    assert.ok(store.stats().model.entries >= 1);
+    await store.clear();
+    assert.equal(store.stats().model.entries, 0);
+    assert.deepEqual(store.queries.listPrompts(), []);
+    await acceptAll(store, requests);
+    await store.settled();
+    assert.deepEqual(store.queries.listPrompts().map((p) => p.id).sort(), expectedPrompts);
+  } finally {
+    await store.close();
+  }
+  const reopened = await TrailStore.open({ dataDir });
+  try {
+    assert.equal(reopened.report.replayedEntries, 0);
+    assert.deepEqual(reopened.store.queries.listPrompts().map((p) => p.id).sort(), expectedPrompts);
+  } finally {
+    await reopened.store.close();
+  }
+});
