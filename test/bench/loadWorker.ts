@@ -13,6 +13,12 @@ export interface LoadJob {
   readonly connections: number;
   readonly warmupMs: number;
   readonly durationMs: number;
+  /**
+   * Each body is sent once: connection c sends bodies c, c + connections, ...
+   * and stops when its share is sent (a store dedups repeated records, so
+   * repeating bodies would measure dedup, not ingest).
+   */
+  readonly once?: boolean;
 }
 
 export interface LoadResult {
@@ -52,7 +58,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
     for (;;) {
       const t0 = performance.now();
       if (t0 >= end) return;
-      const index = i++ % bodies.length;
+      if (job.once === true && i >= bodies.length) return;
+      const index = i % bodies.length;
+      i += job.once === true ? job.connections : 1;
       const status = await post(bodies[index] as Buffer);
       const t1 = performance.now();
       if (status === 0) errors++;
@@ -63,7 +71,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: job.connections }, (_, c) => loop(c * 7)));
+  await Promise.all(Array.from({ length: job.connections }, (_, c) => loop(job.once === true ? c : c * 7)));
   agent.destroy();
   return { requests: latencies.length, errors, statuses, latencies, elapsedMs: Math.min(performance.now(), end) - measureFrom, bodyIndexes };
 }

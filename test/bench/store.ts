@@ -1,7 +1,10 @@
 // Benchmark: the store at scale.
 //   (a) ingest through TrailStore.accept() with durable acks (a real journal in a
 //       temp directory, fsync per group commit), OTLP/JSON bodies of realistic
-//       Claude Code records, 1 and 8 concurrent senders;
+//       Claude Code records, 1 and 8 concurrent senders: the ack rate, and the
+//       rate at which the model (which follows the acks) has them all;
+//   (a2) the same end to end through the real OTLP/HTTP listener, clients in a
+//       worker thread;
 //   (b) a store of 1,000,000 records: file size, time to open, per-file query
 //       (touchesForFile), per-prompt steps query (promptSteps), snapshot time,
 //       process RSS.
@@ -27,6 +30,8 @@ import { ingestBatch } from '../../src/core/store/ingest';
 import { storePaths } from '../../src/core/store/retention';
 import { MIGRATIONS } from '../../src/core/store/schema';
 import { TrailStore } from '../../src/core/store/trailStore';
+import { OtlpHttpListener } from '../../src/core/otlp/httpReceiver';
+import { runLoad } from './listener';
 
 const FIXTURE = path.resolve(__dirname, '../fixtures/claude-code/multi-tool-http-json');
 
@@ -362,6 +367,60 @@ async function ingestThroughStore(root: string, c: IngestCase, measured: number,
   }
 }
 
+interface HttpOutcome {
+  readonly records: number;
+  readonly ackRate: number;
+  readonly ackP50: number;
+  readonly ackP99: number;
+  readonly modelRate: number;
+  readonly statuses: string;
+}
+
+/**
+ * End to end: the real OTLP/HTTP listener with TrailStore behind it, fed by
+ * keep-alive connections from a worker thread, each body (distinct records)
+ * sent once. The first 200 ms are warm-up.
+ */
+async function ingestThroughHttp(root: string, records: number, batchSize: number, connections: number): Promise<HttpOutcome> {
+  const traffic = new ClaudeTraffic({ runId: `http-${batchSize}-${connections}` });
+  const bodies = synthesize(traffic, { prompts: Math.ceil(records / 25), batchSize, senders: 1, signals: 'logs' })[0];
+  const dataDir = fs.mkdtempSync(path.join(root, 'http-'));
+  const workspaceRoots = Array.from({ length: traffic.repoCount }, (_, i) => ClaudeTraffic.root(i));
+  const { store } = await TrailStore.open({ dataDir, workspaceRoots });
+  const listener = new OtlpHttpListener(store, { port: 0 });
+  const { port } = await listener.start();
+  try {
+    const t0 = performance.now();
+    const result = await runLoad({
+      port,
+      path: '/v1/logs',
+      contentType: 'application/json',
+      contentEncoding: undefined,
+      bodies: bodies.map((b) => b.body),
+      connections,
+      warmupMs: 200,
+      durationMs: 60_000,
+      once: true,
+    });
+    await store.settled();
+    const modelWall = performance.now() - t0;
+    const measured = result.bodyIndexes.reduce((sum, i) => sum + bodies[i].records, 0);
+    const sorted = [...result.latencies].sort((a, b) => a - b);
+    return {
+      records: measured,
+      ackRate: Math.round((measured / result.elapsedMs) * 1000),
+      ackP50: round(percentile(sorted, 50), 2),
+      ackP99: round(percentile(sorted, 99), 2),
+      modelRate: Math.round((bodies.reduce((s, b) => s + b.records, 0) / modelWall) * 1000),
+      statuses: JSON.stringify(result.statuses),
+    };
+  } finally {
+    await listener.stop();
+    await store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** decodeJson alone over the same bodies: the listener's share of the work, before accept(). */
 function decodeRate(measured: number): number {
   const traffic = new ClaudeTraffic({ runId: 'decode' });
@@ -501,6 +560,17 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<void>
       `  sustained (model backlog limited to 8 MiB, ${sustained.records.toLocaleString('en-US')} records, 8 senders): ` +
         `${sustained.ackRate.toLocaleString('en-US')} acked records/s, ${sustained.modelRate.toLocaleString('en-US')} into the model, ack p99 ${sustained.ackP99} ms`,
     );
+    const httpRows: Array<Array<string | number>> = [];
+    for (const [batchSize, connections] of [[200, 8], [100, 8], [500, 4]] as const) {
+      const o = await ingestThroughHttp(root, measured, batchSize, connections);
+      httpRows.push([`${connections} connections, ${batchSize}/request`, o.records, o.ackRate, o.ackP50, o.ackP99, o.modelRate, o.statuses]);
+      log(`  http ${httpRows[httpRows.length - 1].join(' | ')}`);
+    }
+    table(
+      '(a2) end to end: the real OTLP/HTTP listener + TrailStore (durable acks), OTLP/JSON Claude Code log records, keep-alive connections from a worker thread, each body sent once',
+      ['case', 'records (after 200 ms warm-up)', 'acked records/s', 'p50 ms', 'p99 ms', 'into the model, records/s', 'statuses'],
+      httpRows,
+    );
     log(`  decodeJson alone (the listener, before accept): ${decodeRate(quick ? 10_000 : 50_000).toLocaleString('en-US')} log records/s of CPU`);
 
     // (b) a big store
@@ -554,7 +624,7 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<void>
 
 export const storeBench: BenchSection = {
   name: 'store',
-  description: 'ingest records/s through TrailStore.accept() with durable acks; a 1,000,000-record store: size, open, queries, snapshot, RSS',
+  description: 'ingest records/s with durable acks (TrailStore.accept() and the real HTTP listener) and into the model; a 1,000,000-record store: size, open, queries, snapshot, RSS',
   run: (ctx) => benchStore({ quick: ctx.quick, log: ctx.log, table: ctx.table }),
 };
 
