@@ -18,6 +18,7 @@ import { isAbsolutePath, joinPath } from '../agents/common';
 import type { AgentEvent, FileRef } from '../model/events';
 import { matchWorkspace } from '../model/workspacePath';
 import type { SqlDatabase, SqlStatement, SqlValue } from './sqlJs';
+import { utf8 } from './utf8';
 
 const SEP = '\u001f';
 
@@ -68,9 +69,6 @@ export function withPrepared<T>(db: SqlDatabase, sql: string, use: (stmt: SqlSta
   cache.set(sql, fresh);
   return use(fresh);
 }
-
-/** sql.js encodes bound JS strings character by character in JS; bytes are copied in one go. */
-const encoder = new TextEncoder();
 
 /**
  * UTF-8 of short texts (ids, names, models), shared by every batch: a pure
@@ -426,11 +424,11 @@ export class ModelWriteRepository {
 
   /** UTF-8 of a text value; ids repeat within and across batches, so short ones are encoded once. */
   private bytes(text: string): Uint8Array {
-    if (text.length > 256) return encoder.encode(text);
+    if (text.length > 256) return utf8(text);
     let b = encodedText.get(text);
     if (!b) {
       if (encodedText.size >= ENCODED_TEXT_MAX) encodedText.clear();
-      b = encoder.encode(text);
+      b = utf8(text);
       encodedText.set(text, b);
     }
     return b;

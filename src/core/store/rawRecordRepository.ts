@@ -26,6 +26,7 @@ import { decodeProtobuf } from '../otlp/decodeProtobuf';
 import type { AnyValue, Attributes, DecodedBatch, LogRecord, MetricPoint, Resource, Scope, Signal, Span } from '../otlp/types';
 import { firstRowPrepared, runPrepared, withPrepared } from './modelWriteRepository';
 import type { SqlDatabase, SqlValue } from './sqlJs';
+import { utf8 } from './utf8';
 
 export type AnyRecord = LogRecord | Span | MetricPoint;
 
@@ -450,8 +451,6 @@ const VALUES_SQL = `SELECT id, value FROM raw_values WHERE value IN (${Array.fro
 
 const RECORD_COLUMNS = 'key, body_id, idx, agent, name, session_id, prompt_id';
 
-const encoder = new TextEncoder();
-
 /**
  * Writes and reads the audit trail. One instance per batch (it caches value
  * ids for the batch: across batches a rollback could invalidate them);
@@ -548,7 +547,7 @@ export class RawRecordRepository {
     if (wanted.length === 0) return;
     for (let at = 0; at < wanted.length; at += IN_CHUNK) {
       const params: SqlValue[] = [];
-      for (let i = 0; i < IN_CHUNK; i++) params.push(encoder.encode(wanted[Math.min(at + i, wanted.length - 1)]));
+      for (let i = 0; i < IN_CHUNK; i++) params.push(utf8(wanted[Math.min(at + i, wanted.length - 1)]));
       withPrepared(this.db, VALUES_SQL, (stmt) => {
         stmt.bind(params);
         try {
@@ -563,7 +562,7 @@ export class RawRecordRepository {
     }
     for (const v of wanted) {
       if (this.valueIds.has(v)) continue;
-      runPrepared(this.db, 'INSERT INTO raw_values (value) VALUES (CAST(? AS TEXT))', [encoder.encode(v)]);
+      runPrepared(this.db, 'INSERT INTO raw_values (value) VALUES (CAST(? AS TEXT))', [utf8(v)]);
       this.valueIds.set(v, this.lastRowId());
     }
   }
