@@ -151,41 +151,75 @@ function upsert(table: string, columns: string, conflict: string): StatementDef 
 const CALL = 'key:t session_id:t prompt_id:t agent:t call_id:t tool:t order_ms order_seq trace_id:t';
 const REQUEST = 'key:t session_id:t prompt_id:t agent:t request_id:t trace_id:t context_span_id:t';
 
-const SQL = {
-  toolDecision: upsert(
-    'tool_calls',
-    `${CALL} decision:t raw_decision:t decision_source:t decision_ms decision_span_id:t decision_input:t decision_edit:t`,
-    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
-      decision = excluded.decision, raw_decision = excluded.raw_decision, decision_source = excluded.decision_source,
+/*
+ * Column groups of a tool call and of a model request, one per source event.
+ * Groups are disjoint (a shared column, subagent_type, merges with MIN in
+ * both), which is what lets two same-key upserts of one batch be written as
+ * one statement (see MERGES).
+ */
+const TC_DECISION = {
+  cols: 'decision:t raw_decision:t decision_source:t decision_ms decision_span_id:t decision_input:t decision_edit:t',
+  set: `decision = excluded.decision, raw_decision = excluded.raw_decision, decision_source = excluded.decision_source,
       decision_ms = excluded.decision_ms, decision_span_id = excluded.decision_span_id, decision_input = excluded.decision_input,
       decision_edit = excluded.decision_edit`,
-  ),
-  toolResult: upsert(
-    'tool_calls',
-    `${CALL} has_result=1 success duration_ms error_type:t error:t result_ms input_summary:t result_decision:t result_decision_source:t
+};
+const TC_RESULT = {
+  cols: `has_result=1 success duration_ms error_type:t error:t result_ms input_summary:t result_decision:t result_decision_source:t
       context_span_id:t edit:t`,
-    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
-      has_result = 1, success = excluded.success, duration_ms = excluded.duration_ms, error_type = excluded.error_type,
+  set: `has_result = 1, success = excluded.success, duration_ms = excluded.duration_ms, error_type = excluded.error_type,
       error = excluded.error, result_ms = excluded.result_ms, input_summary = excluded.input_summary, edit = excluded.edit,
       result_decision = excluded.result_decision, result_decision_source = excluded.result_decision_source,
       context_span_id = ${least('context_span_id', TC)}`,
-  ),
-  toolSpan: upsert(
-    'tool_calls',
-    `${CALL} span_id:t span_start_ms span_duration_ms full_command:t agent_id:t subagent_type:t context_span_id:t span_edit:t`,
-    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
-      span_id = excluded.span_id, span_start_ms = excluded.span_start_ms, span_duration_ms = excluded.span_duration_ms,
+};
+const TC_SPAN = {
+  cols: 'span_id:t span_start_ms span_duration_ms full_command:t agent_id:t subagent_type:t context_span_id:t span_edit:t',
+  set: `span_id = excluded.span_id, span_start_ms = excluded.span_start_ms, span_duration_ms = excluded.span_duration_ms,
       full_command = excluded.full_command, agent_id = excluded.agent_id, subagent_type = ${least('subagent_type', TC)},
       span_edit = excluded.span_edit,
       context_span_id = ${least('context_span_id', TC)}`,
-  ),
-  toolExecution: upsert(
-    'tool_calls',
-    `${CALL} exec_success exec_duration_ms exec_error:t exec_span_id:t subagent_type:t`,
-    `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON},
-      exec_success = excluded.exec_success, exec_duration_ms = excluded.exec_duration_ms,
-      exec_error = excluded.exec_error, exec_span_id = excluded.exec_span_id, subagent_type = ${least('subagent_type', TC)}`,
-  ),
+};
+/** Without subagent_type, which it shares with TC_SPAN (a merged statement binds it once). */
+const TC_EXECUTION_OWN = {
+  cols: 'exec_success exec_duration_ms exec_error:t exec_span_id:t',
+  set: `exec_success = excluded.exec_success, exec_duration_ms = excluded.exec_duration_ms,
+      exec_error = excluded.exec_error, exec_span_id = excluded.exec_span_id`,
+};
+const TC_EXECUTION = {
+  cols: `${TC_EXECUTION_OWN.cols} subagent_type:t`,
+  set: `${TC_EXECUTION_OWN.set}, subagent_type = ${least('subagent_type', TC)}`,
+};
+const MR_EVENT = {
+  cols: `model:t model_group:t time_ms seq duration_ms input_tokens output_tokens cache_read_tokens cache_write_tokens
+      cost_micros query_source:t agent_name:t has_event=1`,
+  set: `model = excluded.model, model_group = excluded.model_group, time_ms = excluded.time_ms, seq = excluded.seq,
+      duration_ms = excluded.duration_ms, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+      cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
+      cost_micros = excluded.cost_micros, query_source = excluded.query_source, agent_name = excluded.agent_name, has_event = 1`,
+};
+const MR_RESPONSE = {
+  cols: 'response_text:t response_length response_redacted',
+  set: 'response_text = excluded.response_text, response_length = excluded.response_length, response_redacted = excluded.response_redacted',
+};
+
+interface ColumnGroup {
+  readonly cols: string;
+  readonly set: string;
+}
+
+const toolCall = (...groups: ColumnGroup[]): StatementDef =>
+  upsert(TC, `${CALL} ${groups.map((g) => g.cols).join(' ')}`, `ON CONFLICT(key) DO UPDATE SET ${TC_COMMON}, ${groups.map((g) => g.set).join(', ')}`);
+const modelRequest = (...groups: ColumnGroup[]): StatementDef =>
+  upsert(MR, `${REQUEST} ${groups.map((g) => g.cols).join(' ')}`, `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON}, ${groups.map((g) => g.set).join(', ')}`);
+
+const SQL = {
+  toolDecision: toolCall(TC_DECISION),
+  toolResult: toolCall(TC_RESULT),
+  toolSpan: toolCall(TC_SPAN),
+  toolExecution: toolCall(TC_EXECUTION),
+  // Two same-key upserts of one batch in one statement (see MERGES).
+  toolDecisionResult: toolCall(TC_DECISION, TC_RESULT),
+  toolExecutionSpan: toolCall(TC_EXECUTION_OWN, TC_SPAN),
+  modelRequestResponse: modelRequest(MR_EVENT, MR_RESPONSE),
   toolWait: upsert(
     'tool_waits',
     'span_id:t session_id:t tool_span_id:t decision:t raw_decision:t source:t wait_ms time_ms',
@@ -206,16 +240,7 @@ const SQL = {
     `ON CONFLICT(call_key, access, path) DO UPDATE SET time_ms = ${least('time_ms', 'file_touches')},
       session_id = ${least('session_id', 'file_touches')}`,
   ),
-  modelRequest: upsert(
-    'model_requests',
-    `${REQUEST} model:t model_group:t time_ms seq duration_ms input_tokens output_tokens cache_read_tokens cache_write_tokens
-      cost_micros query_source:t agent_name:t has_event=1`,
-    `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON},
-      model = excluded.model, model_group = excluded.model_group, time_ms = excluded.time_ms, seq = excluded.seq,
-      duration_ms = excluded.duration_ms, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-      cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
-      cost_micros = excluded.cost_micros, query_source = excluded.query_source, agent_name = excluded.agent_name, has_event = 1`,
-  ),
+  modelRequest: modelRequest(MR_EVENT),
   // The api_request event is authoritative for model, time and duration; an error only fills them in when it is alone.
   apiError: upsert(
     'model_requests',
@@ -240,12 +265,7 @@ const SQL = {
       span_attempts = ${greatest('span_attempts', MR)}, span_success = excluded.span_success,
       span_error = excluded.span_error, span_status_code = excluded.span_status_code, agent_id = ${least('agent_id', MR)}`,
   ),
-  modelResponse: upsert(
-    'model_requests',
-    `${REQUEST} response_text:t response_length response_redacted`,
-    `ON CONFLICT(key) DO UPDATE SET ${MR_COMMON},
-      response_text = excluded.response_text, response_length = excluded.response_length, response_redacted = excluded.response_redacted`,
-  ),
+  modelResponse: modelRequest(MR_RESPONSE),
   promptStarted: upsert(
     'prompts',
     'id:t session_id:t agent:t text:t redacted length command_name:t command_source:t prompt_ms prompt_seq first_ms last_ms claims_by_time',
@@ -292,6 +312,67 @@ const SQL = {
 } as const;
 
 type StatementName = keyof typeof SQL;
+
+/**
+ * Two same-key upserts of one batch written as one statement: a tool call's
+ * decision and result events (or its execution span and tool span), a model
+ * request's event and response. Each writes its own column group (disjoint;
+ * subagent_type merges with MIN on both sides); the columns they share merge
+ * with MIN (ids) and earliest (ms, seq), which are associative, and `agent` is
+ * only ever inserted (the first event's). So the merged values, upserted with
+ * both groups' ON CONFLICT rules, leave exactly the row the two upserts leave
+ * one after the other, whatever the row held before. Saves a b-tree write per
+ * pair, the most expensive part of ingesting a record.
+ */
+interface Merge {
+  readonly merged: StatementName;
+  /** The shared leading columns: CALL (tool_calls) or REQUEST (model_requests). */
+  readonly prefix: 'call' | 'request';
+  /** The merged statement's parameters after the prefix, from each statement's own; null: do not merge. */
+  readonly rest: (a: readonly SqlValue[], b: readonly SqlValue[], least: (x: SqlValue, y: SqlValue) => SqlValue | undefined) => SqlValue[] | null;
+}
+
+const CALL_COLUMNS = 9;
+const REQUEST_COLUMNS = 7;
+
+/** Keyed `first+second` in both orders (either may arrive first); `rest` takes the pair as (a, b). */
+const MERGES = new Map<string, Merge & { readonly a: StatementName; readonly b: StatementName }>();
+function defineMerge(a: StatementName, b: StatementName, merge: Merge): void {
+  MERGES.set(`${a}+${b}`, { ...merge, a, b });
+  MERGES.set(`${b}+${a}`, { ...merge, a, b });
+}
+defineMerge('toolDecision', 'toolResult', {
+  merged: 'toolDecisionResult',
+  prefix: 'call',
+  rest: (d, r) => [...d.slice(CALL_COLUMNS), ...r.slice(CALL_COLUMNS)],
+});
+defineMerge('toolExecution', 'toolSpan', {
+  merged: 'toolExecutionSpan',
+  prefix: 'call',
+  // exec: … exec_span_id, subagent_type; span: … agent_id, subagent_type, context_span_id, span_edit.
+  rest: (e, sp, least) => {
+    const subagentType = least(e[CALL_COLUMNS + 4], sp[CALL_COLUMNS + 5]);
+    if (subagentType === undefined) return null;
+    return [...e.slice(CALL_COLUMNS, CALL_COLUMNS + 4), ...sp.slice(CALL_COLUMNS, CALL_COLUMNS + 5), subagentType, ...sp.slice(CALL_COLUMNS + 6)];
+  },
+});
+defineMerge('modelRequest', 'modelResponse', {
+  merged: 'modelRequestResponse',
+  prefix: 'request',
+  rest: (q, r) => [...q.slice(REQUEST_COLUMNS), ...r.slice(REQUEST_COLUMNS)],
+});
+
+interface Upsert {
+  readonly name: StatementName;
+  readonly params: SqlValue[];
+}
+
+/** An upsert of a tool call or model request waiting for the flush; `merged`: it and a second one of the same key, as one. */
+interface PendingUpsert extends Upsert {
+  merged: Upsert | null;
+}
+
+const isNumber = (v: SqlValue): v is number => typeof v === 'number' && !Number.isNaN(v);
 
 /** Prompt attribution for facts that arrived without one: through the span they ran in, or the call that started their subagent. */
 function resolveSql(table: string): string {
@@ -392,6 +473,8 @@ const maxStr = (a: string | null, b: string | null): string | null => (a === nul
 export interface ModelWriteOptions {
   /** Folders files are made relative to (the editor's workspace folders). */
   readonly workspaceRoots?: readonly string[];
+  /** false: every upsert is written as it comes, unmerged (tests check merging changes nothing). */
+  readonly mergeUpserts?: boolean;
 }
 
 export class ModelWriteRepository {
@@ -404,12 +487,21 @@ export class ModelWriteRepository {
   private readonly roots: readonly string[];
   /** Workspace matches of the paths seen by this repository (a call's file is touched by several events). */
   private readonly matches = new Map<string, ReturnType<typeof matchWorkspace>>();
+  /**
+   * Upserts of tool_calls and model_requests by key, written at the flush in
+   * the order their keys first came (so new rows get the same rowids as when
+   * written at once); two of one key merge when MERGES allows (see Merge).
+   */
+  private readonly pendingCalls = new Map<string, PendingUpsert>();
+  private readonly pendingRequests = new Map<string, PendingUpsert>();
+  private readonly mergeUpserts: boolean;
 
   constructor(
     private readonly db: SqlDatabase,
     options: ModelWriteOptions = {},
   ) {
     this.roots = options.workspaceRoots ?? [];
+    this.mergeUpserts = options.mergeUpserts ?? true;
   }
 
   private run(name: StatementName, params: SqlValue[]): void {
@@ -420,6 +512,75 @@ export class ModelWriteRepository {
       if (typeof v === 'string' && def.text[i]) params[i] = this.bytes(v);
     }
     runPrepared(this.db, def.sql, params);
+  }
+
+  /** Queues an upsert of a tool call or model request (params[0] is its key); see pendingCalls. */
+  private defer(pending: Map<string, PendingUpsert>, name: StatementName, params: SqlValue[]): void {
+    if (!this.mergeUpserts) return this.run(name, params);
+    const key = params[0] as string;
+    const p = pending.get(key);
+    if (p === undefined) {
+      pending.set(key, { name, params, merged: null });
+      return;
+    }
+    if (p.merged === null) {
+      p.merged = this.merge(p, { name, params });
+      if (p.merged !== null) return;
+    }
+    // Not mergeable (the same event twice, a third part): everything queued so far is written first, in order.
+    this.writePending(pending);
+    pending.set(key, { name, params, merged: null });
+  }
+
+  private writePending(pending: Map<string, PendingUpsert>): void {
+    for (const p of pending.values()) {
+      const u = p.merged ?? p;
+      this.run(u.name, u.params);
+    }
+    pending.clear();
+  }
+
+  /** The one statement equivalent to `first` then `second` (see Merge); null when they do not merge. */
+  private merge(first: Upsert, second: Upsert): Upsert | null {
+    const merge = MERGES.get(`${first.name}+${second.name}`);
+    if (merge === undefined) return null;
+    const f = first.params;
+    const s = second.params;
+    const least = (x: SqlValue, y: SqlValue): SqlValue | undefined => this.leastText(x, y);
+    const head: SqlValue[] = [f[0]];
+    const n = merge.prefix === 'call' ? CALL_COLUMNS : REQUEST_COLUMNS;
+    for (let i = 1; i < n; i++) {
+      if (i === 3) {
+        head.push(f[3]); // agent: inserted by the first upsert, never updated
+        continue;
+      }
+      if (merge.prefix === 'call' && (i === 6 || i === 7)) continue; // (order_ms, order_seq) below
+      const v = least(f[i], s[i]);
+      if (v === undefined) return null;
+      head.push(v);
+    }
+    if (merge.prefix === 'call') {
+      // earliest(): the second's (ms, seq) replaces the first's only when strictly earlier.
+      const [fMs, fSeq, sMs, sSeq] = [f[6], f[7], s[6], s[7]];
+      if (!isNumber(fMs) || !isNumber(fSeq) || !isNumber(sMs) || !isNumber(sSeq)) return null;
+      const earlier = sMs < fMs || (sMs === fMs && sSeq < fSeq);
+      head.splice(6, 0, earlier ? sMs : fMs, earlier ? sSeq : fSeq);
+    }
+    const rest = first.name === merge.a ? merge.rest(f, s, least) : merge.rest(s, f, least);
+    return rest === null ? null : { name: merge.merged, params: [...head, ...rest] };
+  }
+
+  /**
+   * MIN of two text values as SQLite computes it (least()): NULL yields to the
+   * other; texts compare by their UTF-8 bytes (BINARY collation), which is not
+   * JS string order past U+FFFF. Undefined for a value that is not text.
+   */
+  private leastText(x: SqlValue, y: SqlValue): SqlValue | undefined {
+    if (x === null) return typeof y === 'string' || y === null ? y : undefined;
+    if (typeof x !== 'string') return undefined;
+    if (y === null || y === x) return x;
+    if (typeof y !== 'string') return undefined;
+    return Buffer.compare(this.bytes(x), this.bytes(y)) <= 0 ? x : y;
   }
 
   /** UTF-8 of a text value; ids repeat within and across batches, so short ones are encoded once. */
@@ -449,7 +610,7 @@ export class ModelWriteRepository {
         this.run('spanContext', [event.spanId, event.sessionId, event.promptId, null, event.startMs, event.startMs + (event.durationMs ?? 0)]);
         return;
       case 'model.request':
-        this.run('modelRequest', [
+        this.defer(this.pendingRequests, 'modelRequest', [
           this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
           event.traceId, event.contextSpanId, event.model, event.modelGroup, event.timeMs, event.sequence ?? NO_SEQ,
           event.durationMs, event.tokens.input, event.tokens.output, event.tokens.cacheRead, event.tokens.cacheWrite,
@@ -457,7 +618,7 @@ export class ModelWriteRepository {
         ]);
         return;
       case 'api.error':
-        this.run('apiError', [
+        this.defer(this.pendingRequests, 'apiError', [
           this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
           event.traceId, event.contextSpanId, event.model, event.modelGroup, event.timeMs, event.sequence ?? NO_SEQ,
           event.durationMs, event.error, event.statusCode, event.attempts,
@@ -465,7 +626,7 @@ export class ModelWriteRepository {
         return;
       case 'model.request.span': {
         const t = event.tokens;
-        this.run('modelSpan', [
+        this.defer(this.pendingRequests, 'modelSpan', [
           this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
           event.traceId, event.contextSpanId, event.model, event.startMs, event.durationMs,
           t?.input ?? null, t?.output ?? null, t?.cacheRead ?? null, t?.cacheWrite ?? null,
@@ -474,14 +635,14 @@ export class ModelWriteRepository {
         return;
       }
       case 'model.response':
-        this.run('modelResponse', [
+        this.defer(this.pendingRequests, 'modelResponse', [
           this.requestKey(event.sessionId, event.requestId, event.key), event.sessionId, event.promptId, event.agent, event.requestId,
           event.traceId, event.contextSpanId, event.text, event.length, b(event.redacted),
         ]);
         return;
       case 'tool.decision': {
         const key = this.callKey(event.sessionId, event.callId, null, event.key, event.joinKey);
-        this.run('toolDecision', [
+        this.defer(this.pendingCalls, 'toolDecision', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
           event.traceId, event.decision, event.rawDecision, event.source, event.timeMs, event.contextSpanId, json(event.input),
           json(event.edit),
@@ -490,7 +651,7 @@ export class ModelWriteRepository {
       }
       case 'tool.result': {
         const key = this.callKey(event.sessionId, event.callId, null, event.key, event.joinKey);
-        this.run('toolResult', [
+        this.defer(this.pendingCalls, 'toolResult', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.timeMs, event.sequence ?? NO_SEQ,
           event.traceId, b(event.success), event.durationMs, event.errorType, event.error, event.timeMs, json(event.input),
           event.decision, event.decisionSource, event.contextSpanId, json(event.edit),
@@ -500,7 +661,7 @@ export class ModelWriteRepository {
       }
       case 'tool.span': {
         const key = this.callKey(event.sessionId, event.callId, event.spanId, event.key, event.joinKey);
-        this.run('toolSpan', [
+        this.defer(this.pendingCalls, 'toolSpan', [
           key, event.sessionId, event.promptId, event.agent, event.callId, event.tool, event.startMs, NO_SEQ, event.traceId,
           event.spanId, event.startMs, event.durationMs, event.fullCommand, event.agentId, event.subagentType, event.contextSpanId,
           json(event.edit),
@@ -511,7 +672,7 @@ export class ModelWriteRepository {
       case 'tool.execution': {
         const key = this.callKey(event.sessionId, event.callId, event.toolSpanId, event.key, event.joinKey);
         // A subagent's records name this span: it is how they find the call that started them.
-        this.run('toolExecution', [
+        this.defer(this.pendingCalls, 'toolExecution', [
           key, event.sessionId, event.promptId, event.agent, event.callId, null, event.startMs, NO_SEQ, event.traceId,
           b(event.success), event.durationMs, event.error, event.spanId, event.subagentType ?? null,
         ]);
@@ -552,6 +713,8 @@ export class ModelWriteRepository {
 
   /** Writes what was aggregated over the batch and attributes span-only facts to prompts. */
   flush(): void {
+    this.writePending(this.pendingCalls);
+    this.writePending(this.pendingRequests);
     for (const sessionId of this.batchSessions.keys()) this.resolveRelativePaths(sessionId);
     for (const [id, s] of this.sessions) {
       const seen = s.first <= s.last;
