@@ -109,61 +109,88 @@ function factsOf(signal: Signal, record: AnyRecord): RecordFacts {
   }
 }
 
+export interface BatchToIngest {
+  readonly batch: DecodedBatch;
+  readonly meta: IngestMeta;
+}
+
 export function ingestBatch(db: SqlDatabase, batch: DecodedBatch, meta: IngestMeta, options: IngestOptions = {}): IngestResult {
+  return ingestBatches(db, [{ batch, meta }], options)[0];
+}
+
+/**
+ * Several batches in one savepoint and one model flush: a tool call's or a
+ * request's events that arrive in different requests (logs and spans, say)
+ * merge into one upsert (see ModelWriteRepository), and the flush's
+ * attribution passes run once. All or nothing: on a throw nothing is kept (a
+ * caller isolating a bad batch retries them one by one). Same result as
+ * ingesting them one after the other.
+ */
+export function ingestBatches(db: SqlDatabase, items: readonly BatchToIngest[], options: IngestOptions = {}): IngestResult[] {
   const registry = options.registry ?? defaultRegistry();
-  const records = recordsOf(batch);
-  const signal = batch.signal;
-  const n = records.length;
-  if (n === 0) return { received: 0, stored: 0, duplicates: 0, unknownAgent: 0, events: 0, byAgent: {} };
+  if (items.every((item) => recordsOf(item.batch).length === 0)) {
+    return items.map(() => ({ received: 0, stored: 0, duplicates: 0, unknownAgent: 0, events: 0, byAgent: {} }));
+  }
   return inTransaction(db, 'ingest', () => {
     const raw = new RawRecordRepository(db);
-    const model = new ModelWriteRepository(db, { workspaceRoots: meta.workspaceRoots });
+    // Workspace roots are the store's, the same for every batch of a call.
+    const model = new ModelWriteRepository(db, { workspaceRoots: items[0].meta.workspaceRoots });
     try {
-      const keys = new RecordKeys();
-      const rows: NewRawRecord[] = new Array<NewRawRecord>(n);
-      const adapters: Array<AgentAdapter | null> = new Array<AgentAdapter | null>(n);
-      for (let i = 0; i < n; i++) {
-        const record = records[i];
-        const f = factsOf(signal, record);
-        const adapter = registry.pick({ signal, resource: record.resource, scope: record.scope });
-        adapters[i] = adapter;
-        rows[i] = {
-          key: keys.keyOf(signal, record, f.timeMs),
-          index: i,
-          agent: adapter?.agent ?? 'unknown',
-          name: f.name,
-          sessionId: f.sessionId,
-          promptId: f.promptId,
-        };
-      }
-      const body = meta.body ?? { bytes: encodeRecords(signal, records), encoding: 'records' as const };
-      const fresh = raw.store({ journalSeq: meta.journalSeq, receivedAtMs: meta.receivedAtMs, signal, encoding: body.encoding, bytes: body.bytes }, rows);
-      const duplicates = n - fresh.length;
-      if (fresh.length === 0) return { received: n, stored: 0, duplicates, unknownAgent: 0, events: 0, byAgent: {} };
-
-      const byAgent: Partial<Record<AgentKind, number>> = {};
-      let unknownAgent = 0;
-      let events = 0;
-      for (const i of fresh) {
-        const agent = rows[i].agent as AgentKind;
-        byAgent[agent] = (byAgent[agent] ?? 0) + 1;
-        const adapter = adapters[i];
-        if (!adapter) {
-          unknownAgent++;
-          continue;
-        }
-        for (const event of eventsOf(adapter, signal, records[i], rows[i].key)) {
-          model.apply(event);
-          events++;
-        }
-      }
+      const results = items.map(({ batch, meta }) => ingestInto(raw, model, registry, batch, meta));
       model.flush();
-      return { received: n, stored: fresh.length, duplicates, unknownAgent, events, byAgent };
+      return results;
     } finally {
       raw.close();
       model.close();
     }
   });
+}
+
+/** One batch's raw records and model events (written by the caller's flush). */
+function ingestInto(raw: RawRecordRepository, model: ModelWriteRepository, registry: AdapterRegistry, batch: DecodedBatch, meta: IngestMeta): IngestResult {
+  const records = recordsOf(batch);
+  const signal = batch.signal;
+  const n = records.length;
+  if (n === 0) return { received: 0, stored: 0, duplicates: 0, unknownAgent: 0, events: 0, byAgent: {} };
+  const keys = new RecordKeys();
+  const rows: NewRawRecord[] = new Array<NewRawRecord>(n);
+  const adapters: Array<AgentAdapter | null> = new Array<AgentAdapter | null>(n);
+  for (let i = 0; i < n; i++) {
+    const record = records[i];
+    const f = factsOf(signal, record);
+    const adapter = registry.pick({ signal, resource: record.resource, scope: record.scope });
+    adapters[i] = adapter;
+    rows[i] = {
+      key: keys.keyOf(signal, record, f.timeMs),
+      index: i,
+      agent: adapter?.agent ?? 'unknown',
+      name: f.name,
+      sessionId: f.sessionId,
+      promptId: f.promptId,
+    };
+  }
+  const body = meta.body ?? { bytes: encodeRecords(signal, records), encoding: 'records' as const };
+  const fresh = raw.store({ journalSeq: meta.journalSeq, receivedAtMs: meta.receivedAtMs, signal, encoding: body.encoding, bytes: body.bytes }, rows);
+  const duplicates = n - fresh.length;
+  if (fresh.length === 0) return { received: n, stored: 0, duplicates, unknownAgent: 0, events: 0, byAgent: {} };
+
+  const byAgent: Partial<Record<AgentKind, number>> = {};
+  let unknownAgent = 0;
+  let events = 0;
+  for (const i of fresh) {
+    const agent = rows[i].agent as AgentKind;
+    byAgent[agent] = (byAgent[agent] ?? 0) + 1;
+    const adapter = adapters[i];
+    if (!adapter) {
+      unknownAgent++;
+      continue;
+    }
+    for (const event of eventsOf(adapter, signal, records[i], rows[i].key)) {
+      model.apply(event);
+      events++;
+    }
+  }
+  return { received: n, stored: fresh.length, duplicates, unknownAgent, events, byAgent };
 }
 
 /** Empties the model tables and derives them again from every stored record, decoding the stored bodies. */

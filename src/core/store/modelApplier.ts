@@ -14,15 +14,16 @@
 // - more than `maxBacklogBytes` waiting: accept() waits (whenBelowLimit) while
 //   the applier runs flat out: the backlog, its memory and the lag are bounded.
 //
-// Entries are applied in seq order, each in its own transaction with its seq
-// (TrailStore.applyEntries), so a snapshot holds a prefix of the journal and a
-// crash loses nothing: the journal tail past the snapshot is replayed on open.
+// Entries are applied in seq order, in groups (one transaction with the last
+// seq; sized by the measured cost per byte to fit the slice, so parts of a
+// call sent in different requests merge), so a snapshot holds a prefix of the
+// journal and a crash loses nothing: the tail past it is replayed on open.
 
 import { errorMessage, type StoreLogger } from './fsUtil';
 import type { JournalEntry } from './journal';
 
 export interface ModelApplierOptions {
-  /** Applies entries (in seq order, each in its own transaction); synchronous. */
+  /** Applies entries (in seq order, in one transaction); synchronous. */
   readonly apply: (entries: readonly JournalEntry[]) => void;
   /** Longest a slice holds the thread while the listener is busy (at least one entry runs). */
   readonly sliceMs?: number;
@@ -40,6 +41,8 @@ export interface ModelApplierOptions {
 }
 
 export const DEFAULT_MAX_BACKLOG_BYTES = 128 * 1024 * 1024;
+/** Most entries applied as one group (bounds a group's memory and the work lost to a rollback). */
+const MAX_GROUP_ENTRIES = 32;
 
 export interface ApplierStats {
   readonly entries: number;
@@ -70,6 +73,8 @@ export class ModelApplier {
   #head = 0;
   #bytes = 0;
   #applied = 0;
+  /** Measured cost of applying a payload byte (ms, moving average): sizes groups to the slice. */
+  #msPerByte = 0;
   #lastRequest = -Infinity;
   #timer: NodeJS.Timeout | null = null;
   #immediate: NodeJS.Immediate | null = null;
@@ -234,26 +239,44 @@ export class ModelApplier {
   #runSlice(budgetMs: number): void {
     const deadline = this.#now() + budgetMs;
     while (this.pendingEntries > 0 && this.#failed === null) {
-      const { entry } = this.#queue[this.#head];
+      const group = this.#nextGroup(deadline - this.#now());
+      const bytes = group.reduce((sum, e) => sum + e.payload.byteLength, 0);
+      const started = this.#now();
       try {
-        this.#apply([entry]);
+        this.#apply(group);
       } catch (err) {
         // A whole-transaction failure (entry-level failures are handled by apply): stop rather than
-        // skip, so nothing is lost; the journal still holds the entry and the next open retries it.
+        // skip, so nothing is lost; the journal still holds the entries and the next open retries them.
         this.#failed = errorMessage(err);
-        this.#log('error', `the model stopped at journal entry ${entry.seq}: ${this.#failed}; new data is journalled and applied on the next start`);
+        this.#log('error', `the model stopped at journal entry ${group[0].seq}: ${this.#failed}; new data is journalled and applied on the next start`);
         return;
       }
-      this.#queue[this.#head] = undefined as unknown as Waiting;
-      this.#head++;
-      this.#bytes -= entry.payload.byteLength;
-      this.#applied++;
+      const took = this.#now() - started;
+      if (bytes > 0) this.#msPerByte = this.#msPerByte === 0 ? took / bytes : 0.8 * this.#msPerByte + 0.2 * (took / bytes);
+      for (let i = 0; i < group.length; i++) this.#queue[this.#head + i] = undefined as unknown as Waiting;
+      this.#head += group.length;
+      this.#bytes -= bytes;
+      this.#applied += group.length;
       if (this.#now() >= deadline) break;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
+  }
+
+  /** The next entries to apply together: at least one, then as many as the measured cost fits in `budgetMs`. */
+  #nextGroup(budgetMs: number): JournalEntry[] {
+    const group = [this.#queue[this.#head].entry];
+    let bytes = group[0].payload.byteLength;
+    if (this.#msPerByte === 0) return group;
+    while (group.length < MAX_GROUP_ENTRIES && this.#head + group.length < this.#queue.length) {
+      const next = this.#queue[this.#head + group.length].entry;
+      if ((bytes + next.payload.byteLength) * this.#msPerByte > budgetMs) break;
+      group.push(next);
+      bytes += next.payload.byteLength;
+    }
+    return group;
   }
 
   #wake(all = false): void {

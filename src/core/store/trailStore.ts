@@ -18,7 +18,7 @@ import type { DecodedBatch, Signal } from '../otlp/types';
 import { SIGNALS } from '../otlp/types';
 import { DatabaseFile, type RecoveredFile } from './databaseFile';
 import { errorMessage, type StoreLogger } from './fsUtil';
-import { ingestBatch, pruneBefore, rebuildModel, type IngestResult, type PruneResult } from './ingest';
+import { ingestBatch, ingestBatches, pruneBefore, rebuildModel, type BatchToIngest, type IngestMeta, type IngestResult, type PruneResult } from './ingest';
 import { Journal, JournalUnavailableError, type JournalEntry, type TailRecovery } from './journal';
 import { ModelApplier, type ApplierStats } from './modelApplier';
 import { ModelRepository } from './modelRepository';
@@ -198,36 +198,60 @@ export class TrailStore implements TelemetrySink {
   }
 
   /**
-   * Ingests entries in ONE transaction. An entry that fails is rolled back
-   * alone (a savepoint inside ingestBatch), logged and skipped: it would fail
-   * again on every start.
+   * Ingests entries in ONE transaction and, when they all decode, one model
+   * flush (ingestBatches: parts of a call that arrived in different requests
+   * merge). If that fails, it is rolled back and the entries are ingested one
+   * by one, so a bad entry is rolled back alone, logged and skipped: it would
+   * fail again on every start.
    */
   #apply(entries: readonly JournalEntry[]): void {
+    if (entries.length === 0) return;
     const notices: IngestNotice[] = [];
     this.#file.transaction(() => {
+      const items: Array<BatchToIngest & { readonly entry: JournalEntry }> = [];
       for (const entry of entries) {
-        const seq = entry.seq;
         try {
-          const batch = this.#decoded.get(entry.payload) ?? decodeEntry(entry);
-          const result = ingestBatch(this.#file.db, batch, {
-            journalSeq: seq,
-            receivedAtMs: entry.receivedAtMs,
-            workspaceRoots: this.#options.workspaceRoots,
-            // The verbatim request body is what the audit trail keeps.
-            body: { bytes: entry.payload, encoding: entry.meta.encoding === 'protobuf' ? 'protobuf' : 'json' },
-          });
-          notices.push({ journalSeq: seq, signal: batch.signal, result });
+          items.push({ entry, batch: this.#decoded.get(entry.payload) ?? decodeEntry(entry), meta: this.#metaOf(entry) });
         } catch (err) {
-          this.#log('error', `journal entry ${seq} could not be ingested: ${errorMessage(err)}`);
+          this.#log('error', `journal entry ${entry.seq} could not be ingested: ${errorMessage(err)}`);
         }
-        this.#file.setAppliedJournalSeq(seq);
       }
+      let results: IngestResult[] | null = null;
+      if (items.length > 1) {
+        try {
+          results = ingestBatches(this.#file.db, items);
+        } catch {
+          results = null; // rolled back: isolate the bad entry below
+        }
+      }
+      if (results !== null) {
+        items.forEach((item, i) => notices.push({ journalSeq: item.entry.seq, signal: item.batch.signal, result: results[i] }));
+      } else {
+        for (const item of items) {
+          try {
+            notices.push({ journalSeq: item.entry.seq, signal: item.batch.signal, result: ingestBatch(this.#file.db, item.batch, item.meta) });
+          } catch (err) {
+            this.#log('error', `journal entry ${item.entry.seq} could not be ingested: ${errorMessage(err)}`);
+          }
+        }
+      }
+      this.#file.setAppliedJournalSeq(entries[entries.length - 1].seq);
     });
     for (const n of notices) {
       this.#version++;
       this.#onDidIngest.fire(n);
     }
     this.#file.scheduleSnapshot();
+  }
+
+  #metaOf(entry: JournalEntry): IngestMeta {
+    return {
+      journalSeq: entry.seq,
+      receivedAtMs: entry.receivedAtMs,
+      workspaceRoots: this.#options.workspaceRoots,
+      // The verbatim request body is what the audit trail keeps.
+      body: { bytes: entry.payload, encoding: entry.meta.encoding === 'protobuf' ? 'protobuf' : 'json' },
+    };
   }
 
   #scheduleRetention(delayMs: number): void {
