@@ -22,6 +22,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeJson } from '../../src/core/otlp/decodeJson';
+import { decodeProtobuf } from '../../src/core/otlp/decodeProtobuf';
+import { SIGNAL_TYPES } from '../../src/core/otlp/protoSchema';
+import { toProto3Json } from '../unit/otlp/helpers';
 import type { ReceivedRequest } from '../../src/core/otlp/sink';
 import type { DecodedBatch, Signal } from '../../src/core/otlp/types';
 import { formatTable, type BenchSection } from './section';
@@ -207,7 +210,8 @@ export class ClaudeTraffic {
 
 export interface SyntheticRequest {
   readonly signal: Signal;
-  /** The OTLP/JSON body (a Buffer: off the JS heap, so thousands of them cost the GC nothing). */
+  readonly encoding: 'json' | 'protobuf';
+  /** The OTLP body (a Buffer: off the JS heap, so thousands of them cost the GC nothing). */
   readonly body: Uint8Array;
   readonly records: number;
   readonly sender: number;
@@ -220,13 +224,23 @@ export interface SyntheticRequest {
  * works through its own sessions, one prompt after another, and exports its
  * logs and spans in requests of `batchSize` records.
  */
-export function synthesize(traffic: ClaudeTraffic, options: { prompts: number; batchSize: number; senders: number; signals?: 'logs' | 'both'; firstPrompt?: number }): SyntheticRequest[][] {
+export function synthesize(
+  traffic: ClaudeTraffic,
+  options: { prompts: number; batchSize: number; senders: number; signals?: 'logs' | 'both'; firstPrompt?: number; encoding?: 'json' | 'protobuf' },
+): SyntheticRequest[][] {
   const out: SyntheticRequest[][] = Array.from({ length: options.senders }, () => []);
   const first = options.firstPrompt ?? 0;
   const pending = Array.from({ length: options.senders }, () => ({ logs: [] as string[], traces: [] as string[] }));
   const emit = (sender: number, signal: 'logs' | 'traces', texts: string[]): void => {
-    const body = traffic.body(signal, texts);
-    out[sender].push({ signal, body, records: texts.length, sender, decode: () => decodeJson(signal, body) });
+    const json = traffic.body(signal, texts);
+    if (options.encoding === 'protobuf') {
+      // The same records as Claude Code sends them with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (what `setup` configures).
+      const type = SIGNAL_TYPES[signal].request;
+      const body = Buffer.from(type.encode(type.fromObject(toProto3Json(JSON.parse(Buffer.from(json).toString('utf8'))) as Record<string, unknown>)).finish());
+      out[sender].push({ signal, encoding: 'protobuf', body, records: texts.length, sender, decode: () => decodeProtobuf(signal, body) });
+      return;
+    }
+    out[sender].push({ signal, encoding: 'json', body: json, records: texts.length, sender, decode: () => decodeJson(signal, json) });
   };
   for (let n = first; n < first + options.prompts; n++) {
     const sender = traffic.sessionOf(n) % options.senders;
@@ -276,6 +290,8 @@ export interface IngestCase {
   readonly senders: number;
   readonly batchSize: number;
   readonly signals: 'logs' | 'both';
+  /** Request bodies (default json). */
+  readonly encoding?: 'json' | 'protobuf';
 }
 
 interface IngestOutcome {
@@ -304,7 +320,7 @@ async function ingestThroughStore(root: string, c: IngestCase, measured: number,
   const perPrompt = c.signals === 'logs' ? 25 : traffic.recordsPerPrompt;
   const warmup = Math.round(measured / 5);
   const prompts = Math.ceil((warmup + measured) / perPrompt);
-  const perSender = synthesize(traffic, { prompts, batchSize: c.batchSize, senders: c.senders, signals: c.signals });
+  const perSender = synthesize(traffic, { prompts, batchSize: c.batchSize, senders: c.senders, signals: c.signals, encoding: c.encoding });
   const dataDir = fs.mkdtempSync(path.join(root, 'ingest-'));
   const workspaceRoots = Array.from({ length: traffic.repoCount }, (_, i) => ClaudeTraffic.root(i));
   const { store } = await TrailStore.open({ dataDir, workspaceRoots, maxModelBacklogBytes: maxBacklogBytes });
@@ -314,7 +330,7 @@ async function ingestThroughStore(root: string, c: IngestCase, measured: number,
       const d0 = timed ? cpuMs() : 0;
       const batch = r.decode();
       if (timed) decodeMs += cpuMs() - d0;
-      return store.accept({ signal: r.signal, transport: 'http', encoding: 'json', body: r.body, batch, receivedAtMs: Date.now() } satisfies ReceivedRequest);
+      return store.accept({ signal: r.signal, transport: 'http', encoding: r.encoding, body: r.body, batch, receivedAtMs: Date.now() } satisfies ReceivedRequest);
     };
     // Warm-up (JIT, caches, a database that is not empty): each sender's first requests, then let the model catch up.
     const split = perSender.map((list) => {
@@ -381,9 +397,9 @@ interface HttpOutcome {
  * keep-alive connections from a worker thread, each body (distinct records)
  * sent once. The first 200 ms are warm-up.
  */
-async function ingestThroughHttp(root: string, records: number, batchSize: number, connections: number): Promise<HttpOutcome> {
-  const traffic = new ClaudeTraffic({ runId: `http-${batchSize}-${connections}` });
-  const bodies = synthesize(traffic, { prompts: Math.ceil(records / 25), batchSize, senders: 1, signals: 'logs' })[0];
+async function ingestThroughHttp(root: string, records: number, batchSize: number, connections: number, encoding: 'json' | 'protobuf'): Promise<HttpOutcome> {
+  const traffic = new ClaudeTraffic({ runId: `http-${batchSize}-${connections}-${encoding}` });
+  const bodies = synthesize(traffic, { prompts: Math.ceil(records / 25), batchSize, senders: 1, signals: 'logs', encoding })[0];
   const dataDir = fs.mkdtempSync(path.join(root, 'http-'));
   const workspaceRoots = Array.from({ length: traffic.repoCount }, (_, i) => ClaudeTraffic.root(i));
   const { store } = await TrailStore.open({ dataDir, workspaceRoots });
@@ -394,7 +410,7 @@ async function ingestThroughHttp(root: string, records: number, batchSize: numbe
     const result = await runLoad({
       port,
       path: '/v1/logs',
-      contentType: 'application/json',
+      contentType: encoding === 'json' ? 'application/json' : 'application/x-protobuf',
       contentEncoding: undefined,
       bodies: bodies.map((b) => b.body),
       connections,
@@ -536,20 +552,22 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<void>
       { senders: 1, batchSize: 100, signals: 'logs' },
       { senders: 1, batchSize: 500, signals: 'logs' },
       { senders: 8, batchSize: 500, signals: 'logs' },
+      { senders: 1, batchSize: 200, signals: 'logs', encoding: 'protobuf' },
+      { senders: 8, batchSize: 200, signals: 'logs', encoding: 'protobuf' },
       { senders: 8, batchSize: 200, signals: 'both' },
     ];
     const rows: Array<Array<string | number>> = [];
     for (const [i, c] of cases.entries()) {
       const o = await ingestThroughStore(root, c, measured, `ingest-${i}`);
       rows.push([
-        `${c.senders} sender${c.senders > 1 ? 's' : ''}, ${c.batchSize}/request, ${c.signals === 'logs' ? 'log records' : 'logs + spans'}`,
+        `${c.encoding ?? 'json'}: ${c.senders} sender${c.senders > 1 ? 's' : ''}, ${c.batchSize}/request, ${c.signals === 'logs' ? 'log records' : 'logs + spans'}`,
         o.records, o.ackRate, o.ackP50, o.ackP99, o.entriesPerFsync, o.modelRate, o.lagAtLastAckMs, o.cpuRate, round(o.dbBytes / o.records / 1.2, 0),
       ]);
       log(`  ingest ${rows[rows.length - 1].join(' | ')}`);
     }
     table(
-      `(a) ingest through TrailStore.accept(): OTLP/JSON Claude Code records; each ack waits for the journal's fsync (target >= 50,000 records/s).\n` +
-        `Each request is decoded (decodeJson, the listener's work) just before accept(): the ack rate includes it.\n` +
+      `(a) ingest through TrailStore.accept(): Claude Code records as OTLP/JSON or protobuf (protobuf is what \`setup\` configures for Claude Code); each ack waits for the journal's fsync (target >= 50,000 records/s).\n` +
+        `Each request is decoded (the listener's work) just before accept(): the ack rate includes it.\n` +
         `The model follows the acks (ModelApplier): "into the model" is records / time from the first request until settled(); "lag" is how far behind it was at the last ack`,
       ['case', 'records', 'acked records/s', 'ack p50 ms', 'ack p99 ms', 'entries/fsync', 'into the model, records/s', 'lag at last ack ms', 'records/s of CPU (store)', 'db B/record'],
       rows,
@@ -561,13 +579,13 @@ export async function benchStore(options: StoreBenchOptions = {}): Promise<void>
         `${sustained.ackRate.toLocaleString('en-US')} acked records/s, ${sustained.modelRate.toLocaleString('en-US')} into the model, ack p99 ${sustained.ackP99} ms`,
     );
     const httpRows: Array<Array<string | number>> = [];
-    for (const [batchSize, connections] of [[200, 8], [100, 8], [500, 4]] as const) {
-      const o = await ingestThroughHttp(root, measured, batchSize, connections);
-      httpRows.push([`${connections} connections, ${batchSize}/request`, o.records, o.ackRate, o.ackP50, o.ackP99, o.modelRate, o.statuses]);
+    for (const [encoding, batchSize, connections] of [['json', 200, 8], ['json', 100, 8], ['json', 500, 4], ['protobuf', 200, 8], ['protobuf', 100, 8]] as const) {
+      const o = await ingestThroughHttp(root, measured, batchSize, connections, encoding);
+      httpRows.push([`${encoding}: ${connections} connections, ${batchSize}/request`, o.records, o.ackRate, o.ackP50, o.ackP99, o.modelRate, o.statuses]);
       log(`  http ${httpRows[httpRows.length - 1].join(' | ')}`);
     }
     table(
-      '(a2) end to end: the real OTLP/HTTP listener + TrailStore (durable acks), OTLP/JSON Claude Code log records, keep-alive connections from a worker thread, each body sent once',
+      '(a2) end to end: the real OTLP/HTTP listener + TrailStore (durable acks), Claude Code log records, keep-alive connections from a worker thread, each body sent once',
       ['case', 'records (after 200 ms warm-up)', 'acked records/s', 'p50 ms', 'p99 ms', 'into the model, records/s', 'statuses'],
       httpRows,
     );

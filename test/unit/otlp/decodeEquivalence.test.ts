@@ -10,7 +10,7 @@ import { decodeJson } from '../../../src/core/otlp/decodeJson';
 import { decodeProtobuf } from '../../../src/core/otlp/decodeProtobuf';
 import { SIGNAL_TYPES } from '../../../src/core/otlp/protoSchema';
 import { recordCount } from '../../../src/core/otlp/types';
-import { FIXTURES, fixtureBody, fixtureFiles } from './helpers';
+import { FIXTURES, fixtureBody, fixtureFiles, toProto3Json } from './helpers';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -33,16 +33,6 @@ describe('protobuf captures and their OTLP/JSON rendering decode alike', () => {
     });
   }
 });
-
-const HEX_IDS = new Set(['traceId', 'spanId', 'parentSpanId']);
-
-/** OTLP/JSON → the proto3 JSON protobufjs expects (ids as base64, not hex). */
-function toProto3Json(v: unknown, key = ''): unknown {
-  if (Array.isArray(v)) return v.map((x) => toProto3Json(x, key));
-  if (typeof v === 'string' && HEX_IDS.has(key)) return Buffer.from(v, 'hex').toString('base64');
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toProto3Json(x, k)]));
-  return v;
-}
 
 describe('JSON captures re-encoded as protobuf decode to the same records', () => {
   // Gemini CLI sends JSON only over HTTP: this is how its quirks (empty AnyValues) reach the protobuf path.

@@ -10,6 +10,16 @@ import type { DecodedBatch, LogRecord, MetricPoint, Signal, Span } from '../../.
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures');
 
+const HEX_IDS = new Set(['traceId', 'spanId', 'parentSpanId']);
+
+/** OTLP/JSON → the proto3 JSON protobufjs expects (ids as base64, not hex): to re-encode a JSON body as protobuf. */
+export function toProto3Json(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => toProto3Json(x, key));
+  if (typeof v === 'string' && HEX_IDS.has(key)) return Buffer.from(v, 'hex').toString('base64');
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toProto3Json(x, k)]));
+  return v;
+}
+
 /** A fixture file as stored (compressed when it ends in .gz). */
 export function fixture(rel: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, rel));
