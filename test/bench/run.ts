@@ -5,7 +5,7 @@ import { grpcBench } from './grpc';
 import { benchJournal } from './journal';
 import { listenerBench } from './listener';
 import { replayBench } from './replay';
-import { benchStore } from './store';
+import { storeBench } from './store';
 import { formatTable, type BenchContext, type BenchSection } from './section';
 
 const journalBench: BenchSection = {
@@ -13,14 +13,6 @@ const journalBench: BenchSection = {
   description: 'journal appends/s and entries per fsync by writers and payload size; snapshot cost',
   run: async (ctx) => {
     await benchJournal({ log: ctx.log, ...(ctx.quick ? { secondsPerCase: 0.5, snapshotMegabytes: 20 } : {}) });
-  },
-};
-
-const storeBench: BenchSection = {
-  name: 'store',
-  description: 'ingest with durable acks through TrailStore; a 1,000,000-record store: size, open, per-file and per-prompt queries',
-  run: async (ctx) => {
-    await benchStore(ctx.quick ? { quick: true } : {});
   },
 };
 
