@@ -175,13 +175,24 @@ function anyValue(v: unknown, limits: NormalizeLimits, depth: number): AnyValue 
   return undefined;
 }
 
+/**
+ * Sets an attribute as an own property whatever its key: an agent may send the
+ * key "__proto__", and a plain assignment would make its value the map's
+ * prototype, so that lookups of keys the record never sent (`prompt.id`, say)
+ * would answer from it.
+ */
+export function setAttribute(out: Attributes, key: string, value: AnyValue): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 function attributes(v: unknown, limits: NormalizeLimits, depth = 0): Attributes {
   const out: Attributes = {};
   if (!Array.isArray(v)) return out;
   for (const kv of v) {
     if (!isObj(kv) || typeof kv.key !== 'string') continue;
     const value = anyValue(kv.value, limits, depth);
-    if (value !== undefined) out[kv.key] = value;
+    if (value !== undefined) setAttribute(out, kv.key, value);
   }
   return out;
 }
