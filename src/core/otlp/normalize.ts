@@ -43,7 +43,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Per-record problems are thrown as this and turned into a rejection count. */
-class RecordError extends Error {}
+export class RecordError extends Error {}
 
 function arr(v: unknown, what: string): readonly unknown[] {
   if (v === undefined || v === null) return [];
@@ -112,7 +112,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * OTLP/JSON ids are hex (case-insensitive). Some non-conforming senders use the
  * proto3 default (base64); accept that when it decodes to the right length.
  */
-function id(v: unknown, bytes: number, what: string): string {
+export function id(v: unknown, bytes: number, what: string): string {
   if (v === undefined || v === null || v === '') return '';
   if (typeof v !== 'string') throw new RecordError(`${what} must be a hex string`);
   if (v.length === bytes * 2 && HEX.test(v)) return v.toLowerCase();
@@ -123,7 +123,7 @@ function id(v: unknown, bytes: number, what: string): string {
   throw new RecordError(`${what} is not ${bytes * 2} hex digits`);
 }
 
-function cut(s: string, limits: NormalizeLimits): string {
+export function cut(s: string, limits: NormalizeLimits): string {
   if (s.length <= limits.maxStringLength) return s;
   return `${s.slice(0, limits.maxStringLength)}…[truncated ${s.length - limits.maxStringLength} chars]`;
 }
@@ -207,7 +207,7 @@ function scope(v: unknown, limits: NormalizeLimits): Scope {
 }
 
 /** Collects per-record refusals without losing the rest of the batch. */
-class Tally {
+export class Tally {
   rejected = 0;
   readonly errors: string[] = [];
   accepted = 0;
