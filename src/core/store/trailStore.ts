@@ -4,10 +4,11 @@
 //
 // Order of events for one request: decode (listener) → journal append →
 // group fsync → the append resolves → 200. The committed entry then waits for
-// the ModelApplier, which ingests it into sql.js (one transaction with its
-// journal seq) as soon as the listener lets it: at once when requests are few,
-// within maxLagMs under load. So an acknowledged batch is on disk, and in the
-// model shortly after; `settled()` waits for it.
+// the ModelApplier, which ingests it into sql.js (with the entries next to it,
+// in one transaction with the last journal seq) as soon as the listener lets
+// it: at once when requests are few, within maxModelLagMs under load. So an
+// acknowledged batch is on disk, and in the model shortly after; `settled()`
+// waits for it, and so do LocalTrailQueries.
 
 import { decodeJson } from '../otlp/decodeJson';
 import { decodeProtobuf } from '../otlp/decodeProtobuf';
@@ -35,9 +36,9 @@ export interface TrailStoreOptions {
   readonly retention?: RetentionPolicy;
   /** Refuse new requests (503 + Retry-After) while this many journal bytes wait for their fsync. */
   readonly maxPendingJournalBytes?: number;
-  /** New requests wait while more than this many bytes of acknowledged requests wait for the model (default 64 MiB). */
+  /** New requests wait while more than this many bytes of acknowledged requests wait for the model (default 128 MiB). */
   readonly maxModelBacklogBytes?: number;
-  /** Under load the model may lag the acks by this much before it takes turns with the listener (default 1 s). */
+  /** Under load the model may lag the acks by this much before it takes turns with the listener (default 5 s). */
   readonly maxModelLagMs?: number;
   readonly snapshotDelayMs?: number;
   readonly onLog?: StoreLogger;
