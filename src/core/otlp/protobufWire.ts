@@ -239,6 +239,9 @@ function idAt(buf: Buffer, start: number, end: number, bytes: number, what: stri
   return end - start === bytes ? hex : id(hex, bytes, what);
 }
 
+/** AnyValue members by field number: string, bool, int, double, array, kvlist, bytes. */
+const ANY_VALUE_WIRE_TYPES: readonly (number | undefined)[] = [undefined, LEN, VARINT, VARINT, I64, LEN, LEN, LEN];
+
 /**
  * An AnyValue as normalize's anyValue() renders it (undefined when empty). `q` is
  * protobufjs's message depth, `depth` normalize's value depth.
@@ -250,60 +253,47 @@ function anyValue(w: Wire, end: number, q: number, limits: NormalizeLimits, dept
   while (w.pos < end) {
     const t = w.tag(end);
     const wt = t & 7;
-    switch (t >>> 3) {
+    const field = t >>> 3;
+    // A known member with another wire type is an unknown field to protobufjs: skipped.
+    if (ANY_VALUE_WIRE_TYPES[field] !== wt) {
+      w.skip(wt, end);
+      continue;
+    }
+    // Two members (a oneof set twice): protobufjs keeps the last, convert() sees both; leave it to them.
+    if (seen) throw FALLBACK;
+    seen = true;
+    switch (field) {
       case 1:
-        if (wt !== LEN) break;
         value = cut(w.string(end), limits);
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       case 2:
-        if (wt !== VARINT) break;
         w.varint64(end);
         value = (w.lo | w.hi) !== 0;
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       case 3:
-        if (wt !== VARINT) break;
         w.varint64(end);
         value = int64ToJson(w.hi | 0, w.lo);
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       case 4:
-        if (wt !== I64) break;
         value = w.double(end);
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       case 5: {
-        if (wt !== LEN) break;
         const values = arrayValue(w, w.sub(end), q + 1, limits, depth + 1);
         // normalize does not descend past maxValueDepth, but protobufjs has decoded (and checked) it all.
         value = depth >= limits.maxValueDepth ? null : values;
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       }
       case 6: {
-        if (wt !== LEN) break;
         const values = keyValueList(w, w.sub(end), q + 1, limits, depth + 1);
         value = depth >= limits.maxValueDepth ? null : values;
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       }
       case 7: {
-        if (wt !== LEN) break;
         const start = w.bytes(end);
         value = cut(w.buf.toString('base64', start, w.pos), limits);
-        if (seen) throw FALLBACK;
-        seen = true;
-        continue;
+        break;
       }
     }
-    w.skip(wt, end);
   }
   return value;
 }
